@@ -1,0 +1,240 @@
+// konfero/room_service.h: the room domain of konfero.
+//
+// RoomService holds users, rooms, public access (dial-in number, PIN, URL),
+// the conference lifecycle of every room, guest licences, kicks and bans,
+// and chat, and persists what must survive a restart in SQLite. It is
+// sans-I/O: no sockets, no threads, no wall clock (time comes from the
+// injected Clock). A server, a test or a Python script drives it by calling
+// its methods and learns what changed through Subscribe().
+//
+//   konfero::SystemClock clock;
+//   auto service = konfero::RoomService::Open({.database = "konfero.db"}, clock);
+//   auto admin = (*service)->BootstrapAdmin("alice", "Alice", "s3cret-pass");
+//   auto session = (*service)->Login("alice", "s3cret-pass", "127.0.0.1");
+//   auto room = (*service)->CreateRoom(session->token, "Weekly");
+//   auto access = (*service)->SetPublic(session->token, room->id, true);
+//   std::cout << access->invitation_en;
+//
+// Errors are absl::Status with canonical codes: InvalidArgument (bad input),
+// Unauthenticated (no or expired session, wrong password), PermissionDenied
+// (not allowed: not a member, a guest kicking, a banned guest),
+// NotFound, AlreadyExists, FailedPrecondition (room private, not in a
+// conference), ResourceExhausted (no licence seat, too many attempts) and
+// Internal/Unavailable (the database failed). A call that fails changes
+// nothing, neither in memory nor in the database.
+//
+// Thread contract: a RoomService is not thread-safe. All calls, and all
+// subscriber callbacks, happen on the one thread that drives it (the control
+// thread of a server). Callbacks run after the change is complete; a callback
+// may call back into the service, and the events that causes are delivered
+// after the current ones, in order. Cross-thread users post commands to that
+// thread; the only state shared with other threads is the guest licence pool,
+// which is lock-free.
+#ifndef KONFERO_ROOM_SERVICE_H_
+#define KONFERO_ROOM_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "konfero/clock.h"
+#include "konfero/events.h"
+#include "konfero/random.h"
+#include "konfero/room_types.h"
+
+namespace konfero {
+
+// After `max_failures` failures within `window`, a key is refused for
+// `lockout` (successes do not reset the count: they only stop adding to it).
+struct RateLimit {
+  int max_failures = 5;
+  absl::Duration window = absl::Minutes(1);
+  absl::Duration lockout = absl::Minutes(5);
+};
+
+struct RoomServiceOptions {
+  // SQLite database file; ":memory:" keeps everything in memory (tests).
+  std::string database = ":memory:";
+  // The server's dial-in number, shown in invitations. Empty: no phone entry.
+  std::string dial_in_number;
+  // Browser guests open base_url + url_token.
+  std::string base_url = "http://127.0.0.1:8080/join/";
+  // Concurrent browser-guest licence seats, server-wide (0 = no guests).
+  int guest_seats = 10;
+  // Digits in a PIN, 4 to 12.
+  int pin_digits = 6;
+  absl::Duration session_ttl = absl::Hours(12);
+  // Wrong passwords, counted per login and per source separately.
+  RateLimit login_limit;
+  // Wrong PINs and URL tokens, per source and per room.
+  RateLimit guest_code_limit;
+  // Wrong PINs across all sources: a brute force spread over many addresses.
+  RateLimit guest_code_global_limit{100, absl::Minutes(1), absl::Minutes(1)};
+  // Longest chat message in bytes (UTF-8).
+  int max_chat_bytes = 4000;
+  // Chat history returned per call, newest last.
+  int chat_history_limit = 500;
+};
+
+struct KickOptions {
+  // Issue a new PIN and URL in the same step (the old ones stop working;
+  // guests that joined with them stay).
+  bool regenerate_access = false;
+};
+
+struct BrowserGuestJoin {
+  std::string url_token;
+  std::string display_name;
+  // A random key the client keeps (e.g. in local storage); a kicked guest is
+  // barred by it. 16 to 128 printable ASCII characters.
+  std::string guest_key;
+  std::string source;  // remote address, for rate limits
+};
+
+struct PhoneGuestJoin {
+  std::string pin;
+  std::string caller;  // caller id, shown as the display name; may be empty
+  std::string source;  // SIP peer address, for rate limits
+  // Set when the dial-in number already names the room (one DID per room).
+  std::optional<RoomId> room;
+};
+
+using EventCallback = std::function<void(const Event&)>;
+enum class SubscriptionId : uint64_t {};
+
+class RoomService {
+ public:
+  // Opens (creating or migrating) the database and loads users, rooms,
+  // members and access. `clock` and `random` must outlive the service.
+  static absl::StatusOr<std::unique_ptr<RoomService>> Open(
+      RoomServiceOptions options, const Clock& clock,
+      RandomSource& random = CryptoRandom());
+
+  virtual ~RoomService() = default;
+
+  // ---- Users and sessions --------------------------------------------------
+  // Creates the first user, an admin. FailedPrecondition once any user exists.
+  virtual absl::StatusOr<UserInfo> BootstrapAdmin(std::string_view login,
+                                                  std::string_view display_name,
+                                                  std::string_view password) = 0;
+  // Admins create users. Logins: 1-64 of [a-z0-9._-]; passwords: 8-256 bytes.
+  virtual absl::StatusOr<UserInfo> CreateUser(std::string_view admin_session,
+                                              std::string_view login,
+                                              std::string_view display_name,
+                                              std::string_view password,
+                                              bool admin = false) = 0;
+  virtual absl::StatusOr<std::vector<UserInfo>> ListUsers(
+      std::string_view session) = 0;
+  virtual absl::Status ChangePassword(std::string_view session,
+                                      std::string_view old_password,
+                                      std::string_view new_password) = 0;
+  // Unauthenticated for a wrong login or password (the same error for both);
+  // ResourceExhausted while the login or the source is locked out.
+  virtual absl::StatusOr<Session> Login(std::string_view login,
+                                        std::string_view password,
+                                        std::string_view source) = 0;
+  virtual absl::Status Logout(std::string_view session) = 0;
+  virtual absl::StatusOr<UserInfo> WhoAmI(std::string_view session) = 0;
+
+  // ---- Rooms (the manual's groups) -----------------------------------------
+  // The creator becomes the first member. Names: 1-100 bytes of UTF-8.
+  virtual absl::StatusOr<RoomInfo> CreateRoom(std::string_view session,
+                                              std::string_view name) = 0;
+  virtual absl::Status RenameRoom(std::string_view session, RoomId room,
+                                  std::string_view name) = 0;
+  // Ends the room's conference (everyone leaves with kRoomDeleted) and
+  // deletes its members, access and chat.
+  virtual absl::Status DeleteRoom(std::string_view session, RoomId room) = 0;
+  // The rooms the session's user is a member of (all rooms for an admin).
+  virtual absl::StatusOr<std::vector<RoomInfo>> ListRooms(
+      std::string_view session) = 0;
+  virtual absl::StatusOr<RoomSnapshot> GetRoom(std::string_view session,
+                                               RoomId room) = 0;
+  virtual absl::Status AddMember(std::string_view session, RoomId room,
+                                 std::string_view login) = 0;
+  // A removed member who is in the conference leaves it (kMembershipRevoked).
+  // The last member cannot be removed.
+  virtual absl::Status RemoveMember(std::string_view session, RoomId room,
+                                    std::string_view login) = 0;
+
+  // ---- Public access ---------------------------------------------------------
+  // Public: issues PIN and URL token (keeping existing ones if already
+  // public). Private: revokes both at once and removes every guest
+  // (kAccessRevoked); new guests are refused.
+  virtual absl::StatusOr<PublicAccess> SetPublic(std::string_view session,
+                                                 RoomId room,
+                                                 bool is_public) = 0;
+  // New PIN and URL token; the old ones stop working at once.
+  virtual absl::StatusOr<PublicAccess> RegenerateAccess(
+      std::string_view session, RoomId room) = 0;
+  virtual absl::StatusOr<PublicAccess> GetAccess(std::string_view session,
+                                                 RoomId room) = 0;
+
+  // ---- Joining and leaving ---------------------------------------------------
+  // A member joins as moderator; starts or resumes the conference.
+  virtual absl::StatusOr<JoinResult> JoinAsMember(std::string_view session,
+                                                  RoomId room) = 0;
+  // NotFound for an unknown or revoked token (the two look the same);
+  // PermissionDenied if the guest key is barred; ResourceExhausted if no
+  // licence seat is free or the source is locked out.
+  virtual absl::StatusOr<JoinResult> JoinAsBrowserGuest(
+      const BrowserGuestJoin& join) = 0;
+  // PermissionDenied for a wrong PIN; ResourceExhausted when locked out.
+  virtual absl::StatusOr<JoinResult> JoinAsPhoneGuest(
+      const PhoneGuestJoin& join) = 0;
+  virtual absl::Status Leave(ParticipantId participant) = 0;
+  // The transport was lost: like Leave, with reason kDisconnected.
+  virtual absl::Status Disconnect(ParticipantId participant) = 0;
+
+  // ---- Moderation ------------------------------------------------------------
+  // `moderator` must be a moderator in the same room; the target may be any
+  // other participant. A kicked guest's key is barred from the room until a
+  // moderator lifts the ban or the conference ends.
+  virtual absl::Status Kick(ParticipantId moderator, ParticipantId target,
+                            KickOptions options = {}) = 0;
+  virtual absl::StatusOr<std::vector<BanInfo>> ListBans(
+      ParticipantId moderator) = 0;
+  virtual absl::Status LiftBan(ParticipantId moderator, BanId ban) = 0;
+  // Anyone may mute or unmute themselves; moderators may mute (not unmute)
+  // others.
+  virtual absl::Status SetMuted(ParticipantId actor, ParticipantId target,
+                                bool muted) = 0;
+  virtual absl::StatusOr<ParticipantInfo> GetParticipant(
+      ParticipantId participant) = 0;
+  virtual absl::StatusOr<RoomSnapshot> GetRoomAsParticipant(
+      ParticipantId participant) = 0;
+
+  // ---- Chat ------------------------------------------------------------------
+  // A participant posts; guests only while the conference is running.
+  virtual absl::StatusOr<ChatMessage> PostChat(ParticipantId sender,
+                                               std::string_view text) = 0;
+  // A member posts to the room without being in a conference.
+  virtual absl::StatusOr<ChatMessage> PostChatAsMember(
+      std::string_view session, RoomId room, std::string_view text) = 0;
+  // Members: the room's whole history. Guests: their conference only.
+  virtual absl::StatusOr<std::vector<ChatMessage>> ChatHistory(
+      ParticipantId reader) = 0;
+  virtual absl::StatusOr<std::vector<ChatMessage>> ChatHistoryAsMember(
+      std::string_view session, RoomId room) = 0;
+
+  // ---- Licences and events -----------------------------------------------------
+  virtual int guest_seats_total() const = 0;
+  virtual int guest_seats_in_use() const = 0;
+
+  // `room` empty: every room's events. The callback runs on the driving
+  // thread after each change.
+  virtual SubscriptionId Subscribe(std::optional<RoomId> room,
+                                   EventCallback callback) = 0;
+  virtual void Unsubscribe(SubscriptionId id) = 0;
+};
+
+}  // namespace konfero
+
+#endif  // KONFERO_ROOM_SERVICE_H_

@@ -1,0 +1,108 @@
+// store.h: what the room domain persists, and the SQLite store that keeps it.
+//
+// The Store is a narrow, synchronous repository: every mutating call is one
+// SQLite transaction that either commits entirely or changes nothing and
+// returns an error. The RoomService writes first and updates its in-memory
+// state only after a write succeeded, which is how "a failed write changes
+// nothing" holds across both.
+//
+// Schema versioning: PRAGMA user_version holds the number of migrations
+// applied; Open() applies the missing ones in order, each in a transaction.
+//
+// Thread contract: a Store is used by one thread at a time (the RoomService's
+// driving thread).
+#ifndef KONFERO_STORE_STORE_H_
+#define KONFERO_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "konfero/room_types.h"
+
+namespace konfero::store {
+
+struct StoredUser {
+  UserId id{};
+  std::string login;
+  std::string display_name;
+  std::string password_hash;  // argon2id encoded string
+  bool admin = false;
+};
+
+struct StoredAccess {
+  std::string pin;
+  std::string url_token;
+};
+
+struct StoredRoom {
+  RoomId id{};
+  std::string name;
+  std::vector<UserId> members;  // ascending
+  std::optional<StoredAccess> access;  // set while the room is public
+};
+
+struct NewChat {
+  RoomId room{};
+  int64_t conference_id = 0;
+  std::optional<UserId> sender_user;
+  std::string sender_name;
+  ParticipantRole sender_role = ParticipantRole::kModerator;
+  std::string text;
+  absl::Time sent_at;
+};
+
+class Store {
+ public:
+  // `path` is a file name or ":memory:". Creates the file and applies the
+  // migrations. Unavailable/Internal if the file cannot be opened, or
+  // FailedPrecondition if its schema is newer than this build knows.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(std::string_view path);
+
+  virtual ~Store() = default;
+
+  // The schema version after Open().
+  virtual int schema_version() const = 0;
+
+  // AlreadyExists if the login is taken.
+  virtual absl::StatusOr<UserId> InsertUser(std::string_view login,
+                                            std::string_view display_name,
+                                            std::string_view password_hash,
+                                            bool admin) = 0;
+  virtual absl::Status UpdatePasswordHash(UserId user,
+                                          std::string_view password_hash) = 0;
+  virtual absl::StatusOr<std::vector<StoredUser>> LoadUsers() = 0;
+
+  // Inserts the room and makes `creator` its first member, atomically.
+  virtual absl::StatusOr<RoomId> InsertRoom(std::string_view name,
+                                            UserId creator) = 0;
+  virtual absl::Status RenameRoom(RoomId room, std::string_view name) = 0;
+  // Deletes the room with its members, access and chat.
+  virtual absl::Status DeleteRoom(RoomId room) = 0;
+  virtual absl::Status AddMember(RoomId room, UserId user) = 0;
+  virtual absl::Status RemoveMember(RoomId room, UserId user) = 0;
+  // Sets (public) or clears (private) the room's access codes.
+  virtual absl::Status SetAccess(RoomId room,
+                                 const std::optional<StoredAccess>& access) = 0;
+  virtual absl::StatusOr<std::vector<StoredRoom>> LoadRooms() = 0;
+
+  // Returns the new message's id (strictly increasing).
+  virtual absl::StatusOr<int64_t> InsertChat(const NewChat& chat) = 0;
+  // The newest `limit` messages of the room in ascending id order; with
+  // `conference_id`, only that conference's messages.
+  virtual absl::StatusOr<std::vector<ChatMessage>> LoadChat(
+      RoomId room, std::optional<int64_t> conference_id, int limit) = 0;
+  // The highest conference id used in the room's chat (0 if none), so that
+  // conference ids stay unique across restarts.
+  virtual absl::StatusOr<int64_t> MaxConferenceId(RoomId room) = 0;
+};
+
+}  // namespace konfero::store
+
+#endif  // KONFERO_STORE_STORE_H_
