@@ -1,7 +1,13 @@
-# Finds konfero's dependencies, all from Debian 12 packages.
+# Finds konfero's dependencies, all from Debian 12 packages
+# (scripts/install-deps.sh). cmake/konferoConfig.cmake.in repeats these for
+# consumers of the installed static libraries: keep the two in step.
 find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
 find_package(absl REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
-pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
-find_package(Threads REQUIRED)
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET GLOBAL libargon2)
+# Audio: codecs, resampler and SIMD kernels with runtime dispatch.
+pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET GLOBAL opus)
+pkg_check_modules(SPEEXDSP REQUIRED IMPORTED_TARGET GLOBAL speexdsp)
+find_package(hwy REQUIRED)

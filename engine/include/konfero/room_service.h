@@ -62,6 +62,8 @@ struct RateLimit {
 struct RoomServiceOptions {
   // SQLite database file; ":memory:" keeps everything in memory (tests).
   std::string database = ":memory:";
+  // How long a write waits for another process holding the database lock.
+  absl::Duration database_busy_timeout = absl::Seconds(2);
   // The server's dial-in number, shown in invitations. Empty: no phone entry.
   std::string dial_in_number;
   // Browser guests open base_url + url_token.

@@ -63,7 +63,10 @@ class Store {
   // `path` is a file name or ":memory:". Creates the file and applies the
   // migrations. Unavailable/Internal if the file cannot be opened, or
   // FailedPrecondition if its schema is newer than this build knows.
-  static absl::StatusOr<std::unique_ptr<Store>> Open(std::string_view path);
+  // `busy_timeout`: how long a statement waits on a lock held by another
+  // connection before failing with Unavailable.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      std::string_view path, absl::Duration busy_timeout = absl::Seconds(2));
 
   virtual ~Store() = default;
 
