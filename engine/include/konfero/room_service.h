@@ -73,6 +73,11 @@ struct RoomServiceOptions {
   // Digits in a PIN, 4 to 12.
   int pin_digits = 6;
   absl::Duration session_ttl = absl::Hours(12);
+  // argon2id cost for new password hashes (OWASP's recommendation by
+  // default). Tests lower it; existing hashes keep the cost they were made
+  // with.
+  uint32_t password_hash_memory_kib = 19 * 1024;
+  uint32_t password_hash_iterations = 2;
   // Wrong passwords, counted per login and per source separately.
   RateLimit login_limit;
   // Wrong PINs and URL tokens, per source and per room.

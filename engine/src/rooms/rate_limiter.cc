@@ -1,0 +1,73 @@
+// rate_limiter.cc: per-key failure counting with lockout.
+#include "rooms/rate_limiter.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
+
+namespace konfero::rooms {
+
+FailureLimiter::FailureLimiter(RateLimit limit, const Clock& clock,
+                               size_t max_keys)
+    : limit_(limit), clock_(clock), max_keys_(max_keys) {}
+
+absl::Status FailureLimiter::Check(std::string_view key,
+                                   std::string_view what) const {
+  auto it = entries_.find(Sv(key));
+  if (it == entries_.end()) return absl::OkStatus();
+  const absl::Time now = clock_.Now();
+  if (now < it->second.locked_until) {
+    const int64_t seconds = static_cast<int64_t>(
+        std::ceil(absl::ToDoubleSeconds(it->second.locked_until - now)));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "too many failed ", Sv(what), " attempts; try again in ", seconds, " s"));
+  }
+  return absl::OkStatus();
+}
+
+void FailureLimiter::Prune(Entry& e, absl::Time now) const {
+  while (!e.failures.empty() && e.failures.front() <= now - limit_.window) {
+    e.failures.pop_front();
+  }
+}
+
+void FailureLimiter::EvictIfFull(absl::Time now) {
+  if (entries_.size() < max_keys_) return;
+  // First drop every entry that no longer matters.
+  absl::erase_if(entries_, [&](auto& kv) {
+    Prune(kv.second, now);
+    return kv.second.failures.empty() && kv.second.locked_until <= now;
+  });
+  if (entries_.size() < max_keys_) return;
+  // Still full (a flood of distinct keys): drop the stalest entry. Locked
+  // keys are kept over unlocked ones.
+  auto victim = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->second.locked_until > now) continue;
+    if (victim == entries_.end() ||
+        it->second.failures.back() < victim->second.failures.back()) {
+      victim = it;
+    }
+  }
+  if (victim == entries_.end()) victim = entries_.begin();
+  entries_.erase(victim);
+}
+
+void FailureLimiter::RecordFailure(std::string_view key) {
+  const absl::Time now = clock_.Now();
+  auto it = entries_.find(Sv(key));
+  if (it == entries_.end()) {
+    EvictIfFull(now);
+    it = entries_.emplace(std::string(key), Entry{}).first;
+  }
+  Entry& e = it->second;
+  Prune(e, now);
+  e.failures.push_back(now);
+  if (static_cast<int>(e.failures.size()) >= limit_.max_failures) {
+    e.locked_until = now + limit_.lockout;
+    e.failures.clear();
+  }
+}
+
+}  // namespace konfero::rooms

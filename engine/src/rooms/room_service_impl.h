@@ -1,0 +1,188 @@
+// room_service_impl.h: the RoomService implementation's state.
+//
+// The methods are spread over room_service_*.cc by concern: users and
+// sessions, rooms and access, presence and moderation, chat. Every mutating
+// method follows the same order: validate, authorise, write to the Store,
+// and only when the write succeeded change memory and publish events; so a
+// failed call changes nothing.
+//
+// Thread contract: as RoomService, one driving thread.
+#ifndef KONFERO_ROOMS_ROOM_SERVICE_IMPL_H_
+#define KONFERO_ROOMS_ROOM_SERVICE_IMPL_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "crypto/password_hash.h"
+#include "crypto/secrets.h"
+#include "konfero/room_service.h"
+#include "rooms/conference.h"
+#include "rooms/event_bus.h"
+#include "rooms/licence_pool.h"
+#include "rooms/rate_limiter.h"
+#include "store/store.h"
+
+namespace konfero::rooms {
+
+struct RoomState {
+  RoomId id{};
+  std::string name;
+  std::vector<UserId> members;  // ascending
+  std::optional<store::StoredAccess> access;  // set while public
+  std::unique_ptr<Conference> conference;
+
+  bool IsMember(UserId user) const;
+};
+
+struct SessionEntry {
+  UserId user{};
+  absl::Time expires_at;
+};
+
+class RoomServiceImpl final : public RoomService, public Conference::Listener {
+ public:
+  RoomServiceImpl(RoomServiceOptions options, const Clock& clock,
+                  RandomSource& random, std::unique_ptr<store::Store> store);
+  // Loads users and rooms from the store.
+  absl::Status Load();
+
+  // Users and sessions (room_service_users.cc).
+  absl::StatusOr<UserInfo> BootstrapAdmin(std::string_view login,
+                                          std::string_view display_name,
+                                          std::string_view password) override;
+  absl::StatusOr<UserInfo> CreateUser(std::string_view admin_session,
+                                      std::string_view login,
+                                      std::string_view display_name,
+                                      std::string_view password,
+                                      bool admin) override;
+  absl::StatusOr<std::vector<UserInfo>> ListUsers(
+      std::string_view session) override;
+  absl::Status ChangePassword(std::string_view session,
+                              std::string_view old_password,
+                              std::string_view new_password) override;
+  absl::StatusOr<Session> Login(std::string_view login,
+                                std::string_view password,
+                                std::string_view source) override;
+  absl::Status Logout(std::string_view session) override;
+  absl::StatusOr<UserInfo> WhoAmI(std::string_view session) override;
+
+  // Rooms and access (room_service_rooms.cc).
+  absl::StatusOr<RoomInfo> CreateRoom(std::string_view session,
+                                      std::string_view name) override;
+  absl::Status RenameRoom(std::string_view session, RoomId room,
+                          std::string_view name) override;
+  absl::Status DeleteRoom(std::string_view session, RoomId room) override;
+  absl::StatusOr<std::vector<RoomInfo>> ListRooms(
+      std::string_view session) override;
+  absl::StatusOr<RoomSnapshot> GetRoom(std::string_view session,
+                                       RoomId room) override;
+  absl::Status AddMember(std::string_view session, RoomId room,
+                         std::string_view login) override;
+  absl::Status RemoveMember(std::string_view session, RoomId room,
+                            std::string_view login) override;
+  absl::StatusOr<PublicAccess> SetPublic(std::string_view session, RoomId room,
+                                         bool is_public) override;
+  absl::StatusOr<PublicAccess> RegenerateAccess(std::string_view session,
+                                                RoomId room) override;
+  absl::StatusOr<PublicAccess> GetAccess(std::string_view session,
+                                         RoomId room) override;
+
+  // Presence and moderation (room_service_presence.cc).
+  absl::StatusOr<JoinResult> JoinAsMember(std::string_view session,
+                                          RoomId room) override;
+  absl::StatusOr<JoinResult> JoinAsBrowserGuest(
+      const BrowserGuestJoin& join) override;
+  absl::StatusOr<JoinResult> JoinAsPhoneGuest(
+      const PhoneGuestJoin& join) override;
+  absl::Status Leave(ParticipantId participant) override;
+  absl::Status Disconnect(ParticipantId participant) override;
+  absl::Status Kick(ParticipantId moderator, ParticipantId target,
+                    KickOptions options) override;
+  absl::StatusOr<std::vector<BanInfo>> ListBans(
+      ParticipantId moderator) override;
+  absl::Status LiftBan(ParticipantId moderator, BanId ban) override;
+  absl::Status SetMuted(ParticipantId actor, ParticipantId target,
+                        bool muted) override;
+  absl::StatusOr<ParticipantInfo> GetParticipant(
+      ParticipantId participant) override;
+  absl::StatusOr<RoomSnapshot> GetRoomAsParticipant(
+      ParticipantId participant) override;
+
+  // Chat (room_service_chat.cc).
+  absl::StatusOr<ChatMessage> PostChat(ParticipantId sender,
+                                       std::string_view text) override;
+  absl::StatusOr<ChatMessage> PostChatAsMember(std::string_view session,
+                                               RoomId room,
+                                               std::string_view text) override;
+  absl::StatusOr<std::vector<ChatMessage>> ChatHistory(
+      ParticipantId reader) override;
+  absl::StatusOr<std::vector<ChatMessage>> ChatHistoryAsMember(
+      std::string_view session, RoomId room) override;
+
+  int guest_seats_total() const override { return licences_.capacity(); }
+  int guest_seats_in_use() const override { return licences_.in_use(); }
+  SubscriptionId Subscribe(std::optional<RoomId> room,
+                           EventCallback callback) override;
+  void Unsubscribe(SubscriptionId id) override;
+
+  // Conference::Listener: a room's conference changed.
+  void OnConferenceEvent(RoomId room, EventBody body) override;
+
+ private:
+
+  // Helpers shared by the method files.
+  absl::StatusOr<const store::StoredUser*> Authenticate(std::string_view session);
+  // The room, if `user` may manage it (a member, or an admin).
+  absl::StatusOr<RoomState*> ManagedRoom(const store::StoredUser& user,
+                                         RoomId room);
+  absl::StatusOr<RoomState*> FindRoom(RoomId room);
+  // The participant and its room; NotFound if it is not present.
+  absl::StatusOr<std::pair<RoomState*, const Participant*>> FindParticipant(
+      ParticipantId id);
+  absl::StatusOr<std::pair<RoomState*, const Participant*>> FindModerator(
+      ParticipantId id);
+  RoomInfo MakeRoomInfo(const RoomState& room) const;
+  RoomSnapshot MakeSnapshot(const RoomState& room) const;
+  PublicAccess MakeAccess(const RoomState& room) const;
+  // Fresh codes: a PIN unused by every other public room, a new URL token.
+  absl::StatusOr<store::StoredAccess> NewAccessCodes();
+  // Writes `access` for the room, then updates the indexes and memory.
+  absl::Status ReplaceAccess(RoomState& room,
+                             std::optional<store::StoredAccess> access);
+  JoinResult Admit(RoomState& room, Participant participant);
+  ParticipantId NextParticipantId() { return ParticipantId{next_participant_++}; }
+  crypto::PasswordHashCost hash_cost() const;
+  static UserInfo ToUserInfo(const store::StoredUser& u);
+
+  const RoomServiceOptions options_;
+  const Clock& clock_;
+  RandomSource& random_;
+  std::unique_ptr<store::Store> store_;
+  EventBus bus_;
+  LicencePool licences_;
+
+  FailureLimiter login_failures_;
+  FailureLimiter code_failures_;
+  FailureLimiter global_code_failures_;
+  // A hash to verify against when the login is unknown, so that a wrong
+  // login takes as long as a wrong password.
+  std::string dummy_hash_;
+
+  absl::flat_hash_map<UserId, store::StoredUser> users_;
+  absl::flat_hash_map<std::string, UserId> users_by_login_;
+  crypto::SecretIndex<SessionEntry> sessions_;
+
+  absl::flat_hash_map<RoomId, std::unique_ptr<RoomState>> rooms_;
+  crypto::SecretIndex<RoomId> rooms_by_pin_;
+  crypto::SecretIndex<RoomId> rooms_by_token_;
+  absl::flat_hash_map<ParticipantId, RoomId> participant_rooms_;
+  uint64_t next_participant_ = 1;
+  uint64_t next_ban_ = 1;
+};
+
+}  // namespace konfero::rooms
+
+#endif  // KONFERO_ROOMS_ROOM_SERVICE_IMPL_H_

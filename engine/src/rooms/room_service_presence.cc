@@ -1,0 +1,267 @@
+// room_service_presence.cc: joining, leaving, kicks, bans and mute.
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
+#include "rooms/room_service_impl.h"
+#include "rooms/validation.h"
+
+namespace konfero::rooms {
+namespace {
+constexpr size_t kMaxDisplayName = 64;
+
+bool IsDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+}  // namespace
+
+absl::StatusOr<std::pair<RoomState*, const Participant*>>
+RoomServiceImpl::FindParticipant(ParticipantId id) {
+  auto it = participant_rooms_.find(id);
+  if (it == participant_rooms_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("participant ", ToInt(id), " is not in a conference"));
+  }
+  RoomState* room = rooms_.at(it->second).get();
+  return std::make_pair(room, room->conference->Find(id));
+}
+
+absl::StatusOr<std::pair<RoomState*, const Participant*>>
+RoomServiceImpl::FindModerator(ParticipantId id) {
+  auto found = FindParticipant(id);
+  if (!found.ok()) return found.status();
+  if (found->second->info.role != ParticipantRole::kModerator) {
+    return absl::PermissionDeniedError("only a moderator may do this");
+  }
+  return found;
+}
+
+JoinResult RoomServiceImpl::Admit(RoomState& room, Participant participant) {
+  participant.info.id = NextParticipantId();
+  participant.info.joined_at = clock_.Now();
+  participant_rooms_[participant.info.id] = room.id;
+  const ParticipantInfo info = room.conference->Add(std::move(participant));
+  return JoinResult{info.id, room.id, info.role, room.conference->state(),
+                    info.waiting};
+}
+
+absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsMember(
+    std::string_view session, RoomId room) {
+  DeliveryScope deliver(bus_);
+  absl::StatusOr<const store::StoredUser*> user = Authenticate(session);
+  if (!user.ok()) return user.status();
+  absl::StatusOr<RoomState*> r = FindRoom(room);
+  if (!r.ok()) return r.status();
+  // Admins manage every room but moderate only those they belong to.
+  if (!(*r)->IsMember((*user)->id)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("you are not a member of room ", ToInt(room)));
+  }
+  Participant p;
+  p.info.role = ParticipantRole::kModerator;
+  p.info.display_name = (*user)->display_name;
+  p.info.user = (*user)->id;
+  return Admit(**r, std::move(p));
+}
+
+absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsBrowserGuest(
+    const BrowserGuestJoin& join) {
+  DeliveryScope deliver(bus_);
+  if (absl::Status s = ValidateSource(join.source); !s.ok()) return s;
+  if (absl::Status s = ValidateName("display name", join.display_name,
+                                    kMaxDisplayName);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateGuestKey(join.guest_key); !s.ok()) return s;
+  const std::string source_key = absl::StrCat("source:", join.source);
+  if (absl::Status s = code_failures_.Check(source_key, "room link"); !s.ok()) {
+    return s;
+  }
+  std::optional<RoomId> id = join.url_token.size() <= 64
+                                 ? rooms_by_token_.Find(join.url_token)
+                                 : std::nullopt;
+  if (!id) {
+    code_failures_.RecordFailure(source_key);
+    return absl::NotFoundError(
+        "this conference link is not valid: it is wrong, or the room is no "
+        "longer public");
+  }
+  RoomState& room = *rooms_.at(*id);
+  if (room.conference->IsBanned(join.guest_key)) {
+    return absl::PermissionDeniedError(
+        "a moderator removed you from this conference");
+  }
+  std::optional<LicenceSeat> seat = licences_.TryAcquire();
+  if (!seat) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "no guest licence is free: all ", licences_.capacity(),
+        " concurrent guest seats of the licence are in use"));
+  }
+  Participant p;
+  p.info.role = ParticipantRole::kBrowserGuest;
+  p.info.display_name = std::string(absl::StripAsciiWhitespace(join.display_name));
+  p.guest_key = join.guest_key;
+  p.seat = std::move(seat);
+  return Admit(room, std::move(p));
+}
+
+absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsPhoneGuest(
+    const PhoneGuestJoin& join) {
+  DeliveryScope deliver(bus_);
+  if (absl::Status s = ValidateSource(join.source); !s.ok()) return s;
+  if (!join.caller.empty()) {
+    if (absl::Status s = ValidateName("caller id", join.caller, kMaxDisplayName);
+        !s.ok()) {
+      return s;
+    }
+  }
+  const std::string source_key = absl::StrCat("source:", join.source);
+  const std::string room_key =
+      join.room ? absl::StrCat("room:", ToInt(*join.room)) : std::string();
+  if (absl::Status s = code_failures_.Check(source_key, "PIN"); !s.ok()) return s;
+  if (join.room) {
+    if (absl::Status s = code_failures_.Check(room_key, "PIN"); !s.ok()) return s;
+  }
+  if (absl::Status s = global_code_failures_.Check("global", "PIN"); !s.ok()) {
+    return s;
+  }
+
+  std::optional<RoomId> id;
+  if (IsDigits(join.pin) &&
+      static_cast<int>(join.pin.size()) == options_.pin_digits) {
+    id = rooms_by_pin_.Find(join.pin);
+  }
+  if (id && join.room && *id != *join.room) id.reset();
+  if (!id) {
+    code_failures_.RecordFailure(source_key);
+    if (join.room) code_failures_.RecordFailure(room_key);
+    global_code_failures_.RecordFailure("global");
+    return absl::PermissionDeniedError("wrong PIN");
+  }
+  RoomState& room = *rooms_.at(*id);
+  const std::string key =
+      join.caller.empty() ? std::string() : absl::StrCat("tel:", join.caller);
+  if (room.conference->IsBanned(key)) {
+    return absl::PermissionDeniedError(
+        "a moderator removed you from this conference");
+  }
+  Participant p;
+  p.info.role = ParticipantRole::kPhoneGuest;
+  p.info.display_name = join.caller.empty() ? "Phone" : join.caller;
+  p.guest_key = key;
+  return Admit(room, std::move(p));
+}
+
+absl::Status RoomServiceImpl::Leave(ParticipantId participant) {
+  DeliveryScope deliver(bus_);
+  auto found = FindParticipant(participant);
+  if (!found.ok()) return found.status();
+  participant_rooms_.erase(participant);
+  found->first->conference->Remove(participant, LeaveReason::kLeft);
+  return absl::OkStatus();
+}
+
+absl::Status RoomServiceImpl::Disconnect(ParticipantId participant) {
+  DeliveryScope deliver(bus_);
+  auto found = FindParticipant(participant);
+  if (!found.ok()) return found.status();
+  participant_rooms_.erase(participant);
+  found->first->conference->Remove(participant, LeaveReason::kDisconnected);
+  return absl::OkStatus();
+}
+
+absl::Status RoomServiceImpl::Kick(ParticipantId moderator,
+                                   ParticipantId target, KickOptions options) {
+  DeliveryScope deliver(bus_);
+  auto actor = FindModerator(moderator);
+  if (!actor.ok()) return actor.status();
+  auto victim = FindParticipant(target);
+  if (!victim.ok()) return victim.status();
+  RoomState& room = *actor->first;
+  if (victim->first != &room) {
+    return absl::NotFoundError(absl::StrCat(
+        "participant ", ToInt(target), " is not in this conference"));
+  }
+  if (target == moderator) {
+    return absl::InvalidArgumentError("a moderator cannot kick themselves; leave instead");
+  }
+  if (options.regenerate_access) {
+    if (!room.access) {
+      return absl::FailedPreconditionError(
+          "the room is private; there is no PIN or URL to regenerate");
+    }
+    // The only step that can fail goes first, so a failure changes nothing.
+    absl::StatusOr<store::StoredAccess> codes = NewAccessCodes();
+    if (!codes.ok()) return codes.status();
+    if (absl::Status s = ReplaceAccess(room, *std::move(codes)); !s.ok()) return s;
+  }
+  if (victim->second->info.role != ParticipantRole::kModerator) {
+    room.conference->Ban(*victim->second, BanId{next_ban_++}, clock_.Now());
+  }
+  participant_rooms_.erase(target);
+  room.conference->Remove(target, LeaveReason::kKicked);
+  if (options.regenerate_access) {
+    bus_.Publish(room.id, AccessChanged{true, true});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<BanInfo>> RoomServiceImpl::ListBans(
+    ParticipantId moderator) {
+  auto actor = FindModerator(moderator);
+  if (!actor.ok()) return actor.status();
+  return actor->first->conference->Bans();
+}
+
+absl::Status RoomServiceImpl::LiftBan(ParticipantId moderator, BanId ban) {
+  DeliveryScope deliver(bus_);
+  auto actor = FindModerator(moderator);
+  if (!actor.ok()) return actor.status();
+  if (!actor->first->conference->LiftBan(ban)) {
+    return absl::NotFoundError(absl::StrCat("no ban ", ToInt(ban), " in this room"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RoomServiceImpl::SetMuted(ParticipantId actor,
+                                       ParticipantId target, bool muted) {
+  DeliveryScope deliver(bus_);
+  auto who = FindParticipant(actor);
+  if (!who.ok()) return who.status();
+  auto whom = FindParticipant(target);
+  if (!whom.ok()) return whom.status();
+  if (who->first != whom->first) {
+    return absl::NotFoundError(absl::StrCat(
+        "participant ", ToInt(target), " is not in this conference"));
+  }
+  if (actor != target) {
+    if (who->second->info.role != ParticipantRole::kModerator) {
+      return absl::PermissionDeniedError("only a moderator may mute others");
+    }
+    if (!muted) {
+      return absl::PermissionDeniedError(
+          "participants unmute themselves; a moderator can only mute them");
+    }
+  }
+  who->first->conference->SetMuted(target, muted, actor);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ParticipantInfo> RoomServiceImpl::GetParticipant(
+    ParticipantId participant) {
+  auto found = FindParticipant(participant);
+  if (!found.ok()) return found.status();
+  return found->first->conference->Info(*found->second);
+}
+
+absl::StatusOr<RoomSnapshot> RoomServiceImpl::GetRoomAsParticipant(
+    ParticipantId participant) {
+  auto found = FindParticipant(participant);
+  if (!found.ok()) return found.status();
+  return MakeSnapshot(*found->first);
+}
+
+}  // namespace konfero::rooms

@@ -1,0 +1,278 @@
+// room_service_users.cc: opening the service; users, logins and sessions.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
+#include "rooms/access_codes.h"
+#include "rooms/room_service_impl.h"
+#include "rooms/validation.h"
+
+namespace konfero {
+
+absl::StatusOr<std::unique_ptr<RoomService>> RoomService::Open(
+    RoomServiceOptions options, const Clock& clock, RandomSource& random) {
+  if (options.guest_seats < 0) {
+    return absl::InvalidArgumentError("guest_seats must not be negative");
+  }
+  if (options.pin_digits < 4 || options.pin_digits > 12) {
+    return absl::InvalidArgumentError("pin_digits must be 4 to 12");
+  }
+  if (options.session_ttl <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("session_ttl must be positive");
+  }
+  if (options.max_chat_bytes < 1 || options.chat_history_limit < 1) {
+    return absl::InvalidArgumentError(
+        "max_chat_bytes and chat_history_limit must be positive");
+  }
+  for (const RateLimit* l : {&options.login_limit, &options.guest_code_limit,
+                             &options.guest_code_global_limit}) {
+    if (l->max_failures < 1 || l->window <= absl::ZeroDuration() ||
+        l->lockout < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          "rate limits need max_failures >= 1 and a positive window");
+    }
+  }
+  if (options.password_hash_memory_kib < 8 ||
+      options.password_hash_iterations < 1) {
+    return absl::InvalidArgumentError(
+        "password hash cost must be at least 8 KiB and 1 iteration");
+  }
+  if (options.dial_in_number.size() > 32 ||
+      !std::all_of(options.dial_in_number.begin(),
+                   options.dial_in_number.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || c == '+' || c == ' ' ||
+                            c == '-' || c == '(' || c == ')' || c == '/';
+                   })) {
+    return absl::InvalidArgumentError(
+        "dial_in_number must be at most 32 of 0-9, +, space, -, (, ), /");
+  }
+  absl::StatusOr<std::unique_ptr<store::Store>> store =
+      store::Store::Open(options.database, options.database_busy_timeout);
+  if (!store.ok()) return store.status();
+  auto service = std::make_unique<rooms::RoomServiceImpl>(
+      std::move(options), clock, random, *std::move(store));
+  if (absl::Status s = service->Load(); !s.ok()) return s;
+  return service;
+}
+
+namespace rooms {
+
+bool RoomState::IsMember(UserId user) const {
+  return std::binary_search(members.begin(), members.end(), user);
+}
+
+RoomServiceImpl::RoomServiceImpl(RoomServiceOptions options,
+                                 const Clock& clock, RandomSource& random,
+                                 std::unique_ptr<store::Store> store)
+    : options_(std::move(options)),
+      clock_(clock),
+      random_(random),
+      store_(std::move(store)),
+      bus_(clock),
+      licences_(options_.guest_seats),
+      login_failures_(options_.login_limit, clock),
+      code_failures_(options_.guest_code_limit, clock),
+      global_code_failures_(options_.guest_code_global_limit, clock),
+      sessions_(random),
+      rooms_by_pin_(random),
+      rooms_by_token_(random) {}
+
+crypto::PasswordHashCost RoomServiceImpl::hash_cost() const {
+  return crypto::PasswordHashCost{options_.password_hash_memory_kib,
+                                  options_.password_hash_iterations, 1};
+}
+
+absl::Status RoomServiceImpl::Load() {
+  absl::StatusOr<std::string> dummy =
+      crypto::HashPassword("konfero-dummy-password", random_, hash_cost());
+  if (!dummy.ok()) return dummy.status();
+  dummy_hash_ = *std::move(dummy);
+
+  absl::StatusOr<std::vector<store::StoredUser>> users = store_->LoadUsers();
+  if (!users.ok()) return users.status();
+  for (store::StoredUser& u : *users) {
+    users_by_login_[u.login] = u.id;
+    users_.emplace(u.id, std::move(u));
+  }
+  absl::StatusOr<std::vector<store::StoredRoom>> rooms = store_->LoadRooms();
+  if (!rooms.ok()) return rooms.status();
+  for (store::StoredRoom& r : *rooms) {
+    absl::StatusOr<int64_t> last = store_->MaxConferenceId(r.id);
+    if (!last.ok()) return last.status();
+    auto room = std::make_unique<RoomState>();
+    room->id = r.id;
+    room->name = std::move(r.name);
+    room->members = std::move(r.members);
+    std::sort(room->members.begin(), room->members.end());
+    room->access = std::move(r.access);
+    if (room->access) {
+      rooms_by_pin_.Insert(room->access->pin, room->id);
+      rooms_by_token_.Insert(room->access->url_token, room->id);
+    }
+    room->conference = std::make_unique<Conference>(room->id, *last, *this);
+    rooms_.emplace(room->id, std::move(room));
+  }
+  return absl::OkStatus();
+}
+
+UserInfo RoomServiceImpl::ToUserInfo(const store::StoredUser& u) {
+  return UserInfo{u.id, u.login, u.display_name, u.admin};
+}
+
+absl::StatusOr<const store::StoredUser*> RoomServiceImpl::Authenticate(
+    std::string_view session) {
+  std::optional<SessionEntry> entry = sessions_.Find(session);
+  if (!entry) return absl::UnauthenticatedError("not logged in");
+  if (clock_.Now() >= entry->expires_at) {
+    sessions_.Erase(session);
+    return absl::UnauthenticatedError("session expired; log in again");
+  }
+  auto it = users_.find(entry->user);
+  if (it == users_.end()) return absl::UnauthenticatedError("not logged in");
+  return &it->second;
+}
+
+absl::StatusOr<UserInfo> RoomServiceImpl::BootstrapAdmin(
+    std::string_view login, std::string_view display_name,
+    std::string_view password) {
+  DeliveryScope deliver(bus_);
+  if (!users_.empty()) {
+    return absl::FailedPreconditionError(
+        "users exist already; an admin must create new users");
+  }
+  if (absl::Status s = ValidateLogin(login); !s.ok()) return s;
+  if (absl::Status s = ValidateName("display name", display_name, 100); !s.ok()) return s;
+  if (absl::Status s = ValidatePassword(password); !s.ok()) return s;
+  absl::StatusOr<std::string> hash =
+      crypto::HashPassword(password, random_, hash_cost());
+  if (!hash.ok()) return hash.status();
+  absl::StatusOr<UserId> id =
+      store_->InsertUser(login, display_name, *hash, /*admin=*/true);
+  if (!id.ok()) return id.status();
+  store::StoredUser u{*id, std::string(login), std::string(display_name),
+                      *std::move(hash), true};
+  users_by_login_[u.login] = u.id;
+  UserInfo info = ToUserInfo(u);
+  users_.emplace(u.id, std::move(u));
+  return info;
+}
+
+absl::StatusOr<UserInfo> RoomServiceImpl::CreateUser(
+    std::string_view admin_session, std::string_view login,
+    std::string_view display_name, std::string_view password, bool admin) {
+  DeliveryScope deliver(bus_);
+  absl::StatusOr<const store::StoredUser*> actor = Authenticate(admin_session);
+  if (!actor.ok()) return actor.status();
+  if (!(*actor)->admin) {
+    return absl::PermissionDeniedError("only an admin can create users");
+  }
+  if (absl::Status s = ValidateLogin(login); !s.ok()) return s;
+  if (absl::Status s = ValidateName("display name", display_name, 100); !s.ok()) return s;
+  if (absl::Status s = ValidatePassword(password); !s.ok()) return s;
+  if (users_by_login_.contains(Sv(login))) {
+    return absl::AlreadyExistsError(absl::StrCat("login '", Sv(login), "' is taken"));
+  }
+  absl::StatusOr<std::string> hash =
+      crypto::HashPassword(password, random_, hash_cost());
+  if (!hash.ok()) return hash.status();
+  absl::StatusOr<UserId> id = store_->InsertUser(login, display_name, *hash, admin);
+  if (!id.ok()) return id.status();
+  store::StoredUser u{*id, std::string(login), std::string(display_name),
+                      *std::move(hash), admin};
+  users_by_login_[u.login] = u.id;
+  UserInfo info = ToUserInfo(u);
+  users_.emplace(u.id, std::move(u));
+  return info;
+}
+
+absl::StatusOr<std::vector<UserInfo>> RoomServiceImpl::ListUsers(
+    std::string_view session) {
+  absl::StatusOr<const store::StoredUser*> actor = Authenticate(session);
+  if (!actor.ok()) return actor.status();
+  std::vector<UserInfo> out;
+  for (const auto& [id, u] : users_) out.push_back(ToUserInfo(u));
+  std::sort(out.begin(), out.end(), [](const UserInfo& a, const UserInfo& b) {
+    return ToInt(a.id) < ToInt(b.id);
+  });
+  return out;
+}
+
+absl::Status RoomServiceImpl::ChangePassword(std::string_view session,
+                                             std::string_view old_password,
+                                             std::string_view new_password) {
+  absl::StatusOr<const store::StoredUser*> actor = Authenticate(session);
+  if (!actor.ok()) return actor.status();
+  if (!crypto::VerifyPassword((*actor)->password_hash, old_password)) {
+    return absl::UnauthenticatedError("the current password is wrong");
+  }
+  if (absl::Status s = ValidatePassword(new_password); !s.ok()) return s;
+  absl::StatusOr<std::string> hash =
+      crypto::HashPassword(new_password, random_, hash_cost());
+  if (!hash.ok()) return hash.status();
+  const UserId id = (*actor)->id;
+  if (absl::Status s = store_->UpdatePasswordHash(id, *hash); !s.ok()) return s;
+  users_[id].password_hash = *std::move(hash);
+  // Other sessions of this user end: a password change is often a response
+  // to a leaked password.
+  sessions_.EraseIf([&](const SessionEntry& e) { return e.user == id; });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Session> RoomServiceImpl::Login(std::string_view login,
+                                               std::string_view password,
+                                               std::string_view source) {
+  if (absl::Status s = ValidateSource(source); !s.ok()) return s;
+  if (login.size() > 64 || password.size() > 256) {
+    return absl::InvalidArgumentError("login or password too long");
+  }
+  const std::string login_key = absl::StrCat("login:", Sv(login));
+  const std::string source_key = absl::StrCat("source:", Sv(source));
+  if (absl::Status s = login_failures_.Check(login_key, "login"); !s.ok()) return s;
+  if (absl::Status s = login_failures_.Check(source_key, "login"); !s.ok()) return s;
+
+  auto it = users_by_login_.find(Sv(login));
+  const store::StoredUser* user =
+      it == users_by_login_.end() ? nullptr : &users_[it->second];
+  // Verify even for an unknown login so both failures take the same time.
+  const bool ok = crypto::VerifyPassword(
+      user ? std::string_view(user->password_hash) : dummy_hash_, password);
+  if (!ok || user == nullptr) {
+    login_failures_.RecordFailure(login_key);
+    login_failures_.RecordFailure(source_key);
+    return absl::UnauthenticatedError("wrong login or password");
+  }
+  const absl::Time now = clock_.Now();
+  sessions_.EraseIf([&](const SessionEntry& e) { return e.expires_at <= now; });
+  Session session{crypto::RandomBase64Url(32, random_), user->id,
+                  now + options_.session_ttl};
+  sessions_.Insert(session.token, SessionEntry{user->id, session.expires_at});
+  return session;
+}
+
+absl::Status RoomServiceImpl::Logout(std::string_view session) {
+  if (!sessions_.Contains(session)) {
+    return absl::UnauthenticatedError("not logged in");
+  }
+  sessions_.Erase(session);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UserInfo> RoomServiceImpl::WhoAmI(std::string_view session) {
+  absl::StatusOr<const store::StoredUser*> actor = Authenticate(session);
+  if (!actor.ok()) return actor.status();
+  return ToUserInfo(**actor);
+}
+
+SubscriptionId RoomServiceImpl::Subscribe(std::optional<RoomId> room,
+                                          EventCallback callback) {
+  return bus_.Subscribe(room, std::move(callback));
+}
+
+void RoomServiceImpl::Unsubscribe(SubscriptionId id) { bus_.Unsubscribe(id); }
+
+void RoomServiceImpl::OnConferenceEvent(RoomId room, EventBody body) {
+  bus_.Publish(room, std::move(body));
+}
+
+}  // namespace rooms
+}  // namespace konfero

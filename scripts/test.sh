@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The README's test command: installs the dependencies, builds konfero with
+# g++ (warnings are errors), runs the GoogleTest suite with CTest, builds it
+# again with clang under ThreadSanitizer and reruns the threaded tests,
+# proves that an outside CMake project can find_package(konfero), and runs
+# the Python tests with pytest last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+JOBS=${JOBS:-$(nproc)}
+BUILD=${BUILD:-$ROOT/build}
+
+bash scripts/install-deps.sh
+
+echo "== build (g++, -Werror)"
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DKONFERO_WERROR=ON -DCMAKE_INSTALL_PREFIX="$BUILD/install" >/dev/null
+cmake --build "$BUILD" -j "$JOBS"
+
+echo "== build (clang, -Werror, ThreadSanitizer)"
+CC=clang CXX=clang++ cmake -S . -B "$BUILD-tsan" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKONFERO_WERROR=ON \
+  -DKONFERO_SANITIZE=thread -DKONFERO_BUILD_PYTHON=OFF \
+  -DKONFERO_BUILD_BENCH=OFF >/dev/null
+cmake --build "$BUILD-tsan" -j "$JOBS"
+
+echo "== find_package(konfero) from an outside project"
+cmake --install "$BUILD" >/dev/null
+rm -rf "$BUILD/consumer"
+cmake -S tests/consumer -B "$BUILD/consumer" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$BUILD/install" >/dev/null
+cmake --build "$BUILD/consumer"
+"$BUILD/consumer/konfero_consumer"
+
+echo "== threaded tests under ThreadSanitizer"
+TSAN_OPTIONS="halt_on_error=1" ctest --test-dir "$BUILD-tsan" -L threaded \
+  --output-on-failure -j "$JOBS" --no-tests=ignore
+
+echo "== C++ tests (CTest)"
+ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
+
+echo "== Python tests (pytest)"
+PYTHONPATH="$BUILD/bindings/python" /usr/bin/python3 -m pytest -q tests/python
