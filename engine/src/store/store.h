@@ -9,6 +9,11 @@
 // Schema versioning: PRAGMA user_version holds the number of migrations
 // applied; Open() applies the missing ones in order, each in a transaction.
 //
+// Errors, common to every method: Unavailable if another connection holds
+// the database lock for longer than the busy timeout (nothing was changed;
+// retrying may succeed), Internal for anything SQLite reports otherwise.
+// Messages never contain password hashes, PINs or URL tokens.
+//
 // Thread contract: a Store is used by one thread at a time (the RoomService's
 // driving thread).
 #ifndef KONFERO_STORE_STORE_H_
@@ -78,27 +83,37 @@ class Store {
                                             std::string_view display_name,
                                             std::string_view password_hash,
                                             bool admin) = 0;
+  // NotFound if the user does not exist.
   virtual absl::Status UpdatePasswordHash(UserId user,
                                           std::string_view password_hash) = 0;
   virtual absl::StatusOr<std::vector<StoredUser>> LoadUsers() = 0;
 
-  // Inserts the room and makes `creator` its first member, atomically.
+  // Inserts the room and makes `creator` its first member, atomically;
+  // NotFound (and no room) if `creator` does not exist. Ids are never reused.
   virtual absl::StatusOr<RoomId> InsertRoom(std::string_view name,
                                             UserId creator) = 0;
+  // RenameRoom and DeleteRoom: NotFound if the room does not exist.
   virtual absl::Status RenameRoom(RoomId room, std::string_view name) = 0;
   // Deletes the room with its members, access and chat.
   virtual absl::Status DeleteRoom(RoomId room) = 0;
+  // AlreadyExists if `user` is a member; NotFound if room or user is missing.
   virtual absl::Status AddMember(RoomId room, UserId user) = 0;
+  // NotFound if `user` is not a member of `room`.
   virtual absl::Status RemoveMember(RoomId room, UserId user) = 0;
-  // Sets (public) or clears (private) the room's access codes.
+  // Sets (public) or clears (private) the room's access codes; clearing a
+  // private room is a no-op. NotFound if the room does not exist;
+  // AlreadyExists (codes unchanged) if the PIN or URL token is another
+  // room's.
   virtual absl::Status SetAccess(RoomId room,
                                  const std::optional<StoredAccess>& access) = 0;
   virtual absl::StatusOr<std::vector<StoredRoom>> LoadRooms() = 0;
 
-  // Returns the new message's id (strictly increasing).
+  // Returns the new message's id (strictly increasing). NotFound if the
+  // room or the sender user does not exist.
   virtual absl::StatusOr<int64_t> InsertChat(const NewChat& chat) = 0;
   // The newest `limit` messages of the room in ascending id order; with
-  // `conference_id`, only that conference's messages.
+  // `conference_id`, only that conference's messages. Empty for an unknown
+  // room or limit 0; InvalidArgument if `limit` is negative.
   virtual absl::StatusOr<std::vector<ChatMessage>> LoadChat(
       RoomId room, std::optional<int64_t> conference_id, int limit) = 0;
   // The highest conference id used in the room's chat (0 if none), so that
