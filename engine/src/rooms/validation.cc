@@ -10,11 +10,18 @@ namespace {
 
 bool IsPrintableAscii(char c) { return c >= 0x20 && c < 0x7f; }
 
-// Rejects C0 controls and DEL; `allow_newlines` admits \n, \r and \t.
+// Rejects C0 controls, DEL and the C1 controls U+0080-U+009F (encoded
+// C2 80 to C2 9F; U+009B alone starts a terminal escape sequence);
+// `allow_newlines` admits \n, \r and \t. Expects valid UTF-8.
 bool HasControlChars(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = s[i];
     if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
     if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < s.size() &&
+        static_cast<unsigned char>(s[i + 1]) < 0xa0) {
+      return true;
+    }
   }
   return false;
 }
