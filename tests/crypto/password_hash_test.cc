@@ -8,20 +8,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/seeded_random.h"
 
 namespace konfero::crypto {
 namespace {
 
-class SeededRandom final : public RandomSource {
- public:
-  explicit SeededRandom(uint64_t seed) : rng_(seed) {}
-  void Fill(absl::Span<uint8_t> out) override {
-    for (uint8_t& b : out) b = static_cast<uint8_t>(rng_());
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
+using ::konfero::test_support::SeededRandom;
 
 // The cheapest cost argon2 accepts: these tests are about the format and the
 // verification, not about the cost.

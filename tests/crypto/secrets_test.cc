@@ -10,21 +10,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/seeded_random.h"
 
 namespace konfero::crypto {
 namespace {
 
-// A reproducible RandomSource: the same seed gives the same bytes.
-class SeededRandom final : public RandomSource {
- public:
-  explicit SeededRandom(uint64_t seed) : rng_(seed) {}
-  void Fill(absl::Span<uint8_t> out) override {
-    for (uint8_t& b : out) b = static_cast<uint8_t>(rng_());
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
+using ::konfero::test_support::SeededRandom;
 
 // Hands out a fixed script of bytes, then zeros.
 class ScriptedRandom final : public RandomSource {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/seeded_random.h"
 #include "konfero/room_service.h"
 
 namespace konfero {
@@ -46,16 +47,7 @@ inline constexpr RateLimit kCodeLimit{5, absl::Minutes(1), absl::Minutes(5)};
 inline constexpr RateLimit kGlobalLimit{12, absl::Minutes(1), absl::Minutes(1)};
 inline constexpr char kBaseUrl[] = "https://konf.example/join/";
 
-class SeededRandom final : public RandomSource {
- public:
-  explicit SeededRandom(uint64_t seed) : rng_(seed) {}
-  void Fill(absl::Span<uint8_t> out) override {
-    for (uint8_t& b : out) b = static_cast<uint8_t>(rng_());
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
+using ::konfero::test_support::SeededRandom;
 
 inline bool IsGuest(ParticipantRole role) { return role != ParticipantRole::kModerator; }
 

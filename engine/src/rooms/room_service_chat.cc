@@ -5,6 +5,17 @@
 
 namespace konfero::rooms {
 
+absl::StatusOr<ChatMessage> RoomServiceImpl::StoreAndPublishChat(
+    store::NewChat chat) {
+  absl::StatusOr<int64_t> id = store_->InsertChat(chat);
+  if (!id.ok()) return id.status();
+  ChatMessage message{*id,           chat.room,        chat.conference_id,
+                      chat.sender_user, chat.sender_name, chat.sender_role,
+                      std::move(chat.text), chat.sent_at};
+  bus_.Publish(chat.room, ChatPosted{message});
+  return message;
+}
+
 absl::StatusOr<ChatMessage> RoomServiceImpl::PostChat(ParticipantId sender,
                                                       std::string_view text) {
   DeliveryScope deliver(bus_);
@@ -26,13 +37,7 @@ absl::StatusOr<ChatMessage> RoomServiceImpl::PostChat(ParticipantId sender,
                       participant->info.role,
                       std::string(text),
                       clock_.Now()};
-  absl::StatusOr<int64_t> id = store_->InsertChat(chat);
-  if (!id.ok()) return id.status();
-  ChatMessage message{*id,           chat.room,        chat.conference_id,
-                      chat.sender_user, chat.sender_name, chat.sender_role,
-                      std::move(chat.text), chat.sent_at};
-  bus_.Publish(room->id, ChatPosted{message});
-  return message;
+  return StoreAndPublishChat(std::move(chat));
 }
 
 absl::StatusOr<ChatMessage> RoomServiceImpl::PostChatAsMember(
@@ -57,13 +62,7 @@ absl::StatusOr<ChatMessage> RoomServiceImpl::PostChatAsMember(
                       ParticipantRole::kModerator,
                       std::string(text),
                       clock_.Now()};
-  absl::StatusOr<int64_t> id = store_->InsertChat(chat);
-  if (!id.ok()) return id.status();
-  ChatMessage message{*id,           chat.room,        chat.conference_id,
-                      chat.sender_user, chat.sender_name, chat.sender_role,
-                      std::move(chat.text), chat.sent_at};
-  bus_.Publish(room, ChatPosted{message});
-  return message;
+  return StoreAndPublishChat(std::move(chat));
 }
 
 absl::StatusOr<std::vector<ChatMessage>> RoomServiceImpl::ChatHistory(

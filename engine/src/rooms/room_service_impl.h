@@ -153,6 +153,8 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   absl::Status ReplaceAccess(RoomState& room,
                              std::optional<store::StoredAccess> access);
   JoinResult Admit(RoomState& room, Participant participant);
+  // Persists the message, then announces it.
+  absl::StatusOr<ChatMessage> StoreAndPublishChat(store::NewChat chat);
   ParticipantId NextParticipantId() { return ParticipantId{next_participant_++}; }
   crypto::PasswordHashCost hash_cost() const;
   static UserInfo ToUserInfo(const store::StoredUser& u);
