@@ -11,3 +11,4 @@ pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET GLOBAL libargon2)
 pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET GLOBAL opus)
 pkg_check_modules(SPEEXDSP REQUIRED IMPORTED_TARGET GLOBAL speexdsp)
 find_package(hwy REQUIRED)
+find_package(Boost 1.74 REQUIRED)  # Asio and Beast, header-only
