@@ -11,6 +11,8 @@
 //   BM_ManyRooms        50 rooms of 10, one talker at a time in each (the
 //                       talker changes every 3 s, staggered): CPU per 20 ms
 //                       of audio for all rooms. Goal: under 70 % of a core.
+//                       With and without receivers reporting loss, which
+//                       is what turns the mix encoders' FEC on.
 //
 // Each iteration also pushes every participant's packet and pops every
 // output frame, the queue work a network thread would add.
@@ -81,11 +83,14 @@ const Voices& SharedVoices() {
 // One room fed like the network would: one packet per participant per tick.
 class Room {
  public:
-  explicit Room(int n, int complexity = MixerConfig{}.opus_complexity,
-                bool fec = MixerConfig{}.opus_fec) {
-    mixer_ = *Mixer::Create(
-        {.max_participants = n, .opus_complexity = complexity, .opus_fec = fec});
-    for (int i = 0; i < n; ++i) ids_.push_back(*mixer_->AddParticipant(Codec::kOpus));
+  // loss_percent: what every participant's receiver reports (RTCP).
+  explicit Room(int n, MixerConfig config = {}, int loss_percent = 0) {
+    config.max_participants = n;
+    mixer_ = *Mixer::Create(config);
+    for (int i = 0; i < n; ++i) {
+      ids_.push_back(*mixer_->AddParticipant(Codec::kOpus));
+      if (loss_percent > 0) mixer_->SetReceiverLoss(ids_.back(), loss_percent).IgnoreError();
+    }
     voice_of_.assign(static_cast<size_t>(n), -1);
   }
   void SetTalker(int participant, int voice) { voice_of_[static_cast<size_t>(participant)] = voice; }
@@ -172,10 +177,12 @@ void BM_TickNaive(benchmark::State& state) {
 void BM_ManyRooms(benchmark::State& state) {
   constexpr int kRooms = 50, kPerRoom = 10, kTurnTicks = 150;
   std::vector<std::unique_ptr<Room>> rooms;
-  const int complexity = static_cast<int>(state.range(0));
-  const bool fec = state.range(1) != 0;
+  MixerConfig config;
+  config.opus_complexity = static_cast<int>(state.range(0));
+  const int loss = static_cast<int>(state.range(1));
+  if (state.range(2) != 0) config.opus_fec_min_loss_percent = 0;  // FEC always
   for (int r = 0; r < kRooms; ++r) {
-    rooms.push_back(std::make_unique<Room>(kPerRoom, complexity, fec));
+    rooms.push_back(std::make_unique<Room>(kPerRoom, config, loss));
   }
   int64_t tick = 0;
   auto step = [&] {
@@ -212,10 +219,12 @@ void BM_ManyRooms(benchmark::State& state) {
 
 BENCHMARK(BM_Tick)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond)->MinTime(1.0);
 BENCHMARK(BM_TickNaive)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
-// Arguments: the Opus complexity of the mixes and in-band FEC on or off
-// (konfero's defaults: 5 and on).
-BENCHMARK(BM_ManyRooms)->Args({5, 1})->Args({5, 0})->Args({3, 1})->Args({1, 1})
-    ->ArgNames({"complexity", "fec"})->Unit(benchmark::kMillisecond)->MinTime(2.0);
+// Arguments: the Opus complexity of the mixes, the loss every receiver
+// reports (percent; FEC goes on at 1 % by default), and fec_always = 1 for
+// FEC whatever the receivers report (the earlier default).
+BENCHMARK(BM_ManyRooms)->Args({5, 0, 0})->Args({5, 5, 0})->Args({3, 5, 0})
+    ->Args({5, 0, 1})->ArgNames({"complexity", "loss", "fec_always"})
+    ->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 }  // namespace
 }  // namespace konfero::audio

@@ -191,8 +191,9 @@ void BindAudio(py::module_& parent) {
 
   py::class_<PyMixer>(m, "Mixer", "The audio mixer of one room.")
       .def(py::init([](int max_participants, int max_speakers, int opus_bitrate,
-                       int opus_complexity, bool opus_fec, int jitter_min_delay_frames,
-                       int jitter_max_delay_frames, int activity_level) {
+                       int opus_complexity, bool opus_fec, int opus_fec_min_loss_percent,
+                       int jitter_min_delay_frames, int jitter_max_delay_frames,
+                       int activity_level) {
              au::MixerConfig c;
              c.max_participants = max_participants;
              c.selection.max_speakers = max_speakers;
@@ -200,16 +201,20 @@ void BindAudio(py::module_& parent) {
              c.opus_bitrate = opus_bitrate;
              c.opus_complexity = opus_complexity;
              c.opus_fec = opus_fec;
+             c.opus_fec_min_loss_percent = opus_fec_min_loss_percent;
              c.jitter_min_delay_frames = jitter_min_delay_frames;
              c.jitter_max_delay_frames = jitter_max_delay_frames;
              return std::make_unique<PyMixer>(c);
            }),
            py::kw_only(), py::arg("max_participants") = 64, py::arg("max_speakers") = 3,
            py::arg("opus_bitrate") = 32000, py::arg("opus_complexity") = 5,
-           py::arg("opus_fec") = true, py::arg("jitter_min_delay_frames") = 1,
+           py::arg("opus_fec") = true, py::arg("opus_fec_min_loss_percent") = 1,
+           py::arg("jitter_min_delay_frames") = 1,
            py::arg("jitter_max_delay_frames") = 12, py::arg("activity_level") = 50,
            "Allocates everything the mixer will use. activity_level is the RFC "
-           "6464 level (-dBov) a stream must beat to be a speaker.")
+           "6464 level (-dBov) a stream must beat to be a speaker. The mix "
+           "encoders add in-band FEC (if opus_fec) while a receiver of the "
+           "stream reports at least opus_fec_min_loss_percent loss (0: always).")
       .def("add_participant", &PyMixer::Add, py::arg("codec") = au::Codec::kOpus,
            "Adds a participant; returns its id. Raises ResourceExhaustedError "
            "when the room is full.")
@@ -229,6 +234,13 @@ void BindAudio(py::module_& parent) {
            },
            py::arg("id"), py::arg("on_hold"),
            "A participant on hold is mixed with nobody and hears the waiting sound.")
+      .def("set_receiver_loss",
+           [](PyMixer& self, au::ParticipantId id, int loss_percent) {
+             ThrowIfError(self.mixer().SetReceiverLoss(id, loss_percent));
+           },
+           py::arg("id"), py::arg("loss_percent"),
+           "The packet loss (percent) the participant's receiver reports; the "
+           "encoder of the stream it hears adapts (expected loss, in-band FEC).")
       .def("push_packet", &PyMixer::PushPacket, py::arg("id"), py::arg("payload"),
            py::kw_only(), py::arg("sequence"), py::arg("timestamp"),
            py::arg("arrival_us") = py::none(), py::arg("audio_level") = -1,
@@ -308,12 +320,12 @@ void BindAudio(py::module_& parent) {
         {
           py::gil_scoped_release release;
           std::vector<const int16_t*> ptrs(n);
-          for (size_t i = 0; i < n; ++i) ptrs[i] = in + i * len;
-          std::vector<int32_t> acc(len);
-          au::kernels::SumFrames(ptrs.data(), n, acc.data(), len);
+          std::vector<int16_t*> outs(n);
           for (size_t i = 0; i < n; ++i) {
-            au::kernels::SubtractAndLimit(acc.data(), ptrs[i], o + i * len, len);
+            ptrs[i] = in + i * len;
+            outs[i] = o + i * len;
           }
+          au::kernels::MixMinus(ptrs.data(), n, outs.data(), len);
         }
         return out;
       },

@@ -3,9 +3,11 @@
 // and any frame length; the limiter's curve has the promised shape.
 #include "audio/mix_kernels.h"
 
+#include <climits>
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -68,6 +70,81 @@ TEST(MixKernelsTest, MixMinusIsBitExactWithScalarForAnyCountAndLength) {
         ASSERT_EQ(out, out_ref) << "n=" << n << " streams=" << streams;
       }
     }
+  });
+}
+
+TEST(MixKernelsTest, WholeMixMinusIsBitExactWithScalarForAnyCountAndLength) {
+  std::mt19937 rng(4321);
+  const size_t lengths[] = {1, 7, 17, 33, 255, 256, 257, 481, 959, 960, 961, 1023};
+  ForEachTarget([&] {
+    for (size_t n : lengths) {
+      for (int streams = 1; streams <= 64; ++streams) {
+        std::vector<std::vector<int16_t>> in, out(streams), out_ref(streams);
+        std::vector<const int16_t*> ptrs;
+        std::vector<int16_t*> out_ptrs, ref_ptrs;
+        for (int s = 0; s < streams; ++s) {
+          in.push_back(RandomPcm(rng, n));
+          out[s].assign(n, 7);
+          out_ref[s].assign(n, -7);
+        }
+        for (int s = 0; s < streams; ++s) {
+          ptrs.push_back(in[s].data());
+          out_ptrs.push_back(out[s].data());
+          ref_ptrs.push_back(out_ref[s].data());
+        }
+        std::vector<int32_t> acc(n);
+        MixMinus(ptrs.data(), ptrs.size(), out_ptrs.data(), n);
+        scalar::MixMinus(ptrs.data(), ptrs.size(), ref_ptrs.data(), n, acc.data());
+        ASSERT_EQ(out, out_ref) << "n=" << n << " streams=" << streams;
+      }
+    }
+  });
+}
+
+TEST(MixKernelsTest, WholeMixMinusIsBitExactForManyStreamsAndLongFrames) {
+  // Many streams, and frames longer than the kernel's 1024-sample chunk.
+  std::mt19937 rng(777);
+  ForEachTarget([&] {
+    for (auto [streams, n] : {std::pair<int, size_t>{600, 961}, {1100, 1023}, {200, 2500}}) {
+      std::vector<std::vector<int16_t>> in, out(streams), out_ref(streams);
+      std::vector<const int16_t*> ptrs;
+      std::vector<int16_t*> out_ptrs, ref_ptrs;
+      std::uniform_int_distribution<int> speech(-6000, 6000);
+      for (int s = 0; s < streams; ++s) {
+        std::vector<int16_t> v(n);
+        for (auto& x : v) x = static_cast<int16_t>(speech(rng));
+        in.push_back(std::move(v));
+        out[s].assign(n, 7);
+        out_ref[s].assign(n, -7);
+      }
+      for (int s = 0; s < streams; ++s) {
+        ptrs.push_back(in[s].data());
+        out_ptrs.push_back(out[s].data());
+        ref_ptrs.push_back(out_ref[s].data());
+      }
+      std::vector<int32_t> acc(n);
+      MixMinus(ptrs.data(), ptrs.size(), out_ptrs.data(), n);
+      scalar::MixMinus(ptrs.data(), ptrs.size(), ref_ptrs.data(), n, acc.data());
+      ASSERT_EQ(out, out_ref) << "n=" << n << " streams=" << streams;
+    }
+  });
+}
+
+TEST(MixKernelsTest, LimiterIsBitExactWithScalarOverTheWholeInt32Range) {
+  // Every value near and inside the knee, then a sweep of the rest.
+  std::vector<int32_t> sums;
+  for (int32_t x = -(kKneeStart + 2 * kKneeRange + 64);
+       x <= kKneeStart + 2 * kKneeRange + 64; ++x) {
+    sums.push_back(x);
+  }
+  for (int64_t x = INT32_MIN + 32768; x < INT32_MAX - 32768; x += 65521) {
+    sums.push_back(static_cast<int32_t>(x));
+  }
+  std::vector<int16_t> out(sums.size()), out_ref(sums.size());
+  ForEachTarget([&] {
+    SubtractAndLimit(sums.data(), nullptr, out.data(), sums.size());
+    scalar::SubtractAndLimit(sums.data(), nullptr, out_ref.data(), sums.size());
+    ASSERT_EQ(out, out_ref);
   });
 }
 

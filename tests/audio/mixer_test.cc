@@ -254,6 +254,35 @@ TEST(MixerTest, ControlErrorsAreStatuses) {
   EXPECT_EQ((*mixer)->RemoveParticipant(0).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Mixer::Create({.max_participants = 0}).status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*mixer)->SetReceiverLoss(1, 101).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*mixer)->SetReceiverLoss(1, -1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*mixer)->SetReceiverLoss(0, 5).code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE((*mixer)->SetReceiverLoss(1, 5).ok());
+  EXPECT_EQ(Mixer::Create({.opus_fec_min_loss_percent = 101}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(MixerTest, ReportedLossTurnsFecOnAndOffWithoutBreakingTheMix) {
+  SimulatedRoom room({.max_participants = 8});
+  for (int i = 0; i < 6; ++i) {
+    room.Add(Codec::kOpus, Freq(static_cast<size_t>(i)), i < 3 ? 9000.0 - 1000.0 * i : 0.0);
+  }
+  room.Run(60);
+  // Receivers start reporting loss (FEC on for the streams they hear), then
+  // some stop (off again for those), while the room keeps talking.
+  for (size_t p = 0; p < room.size(); ++p) {
+    ASSERT_TRUE(room.mixer().SetReceiverLoss(room.member(p).id, 8).ok());
+  }
+  room.Run(60);
+  for (size_t p = 0; p < room.size(); p += 2) {
+    ASSERT_TRUE(room.mixer().SetReceiverLoss(room.member(p).id, 0).ok());
+  }
+  room.Run(60);
+  ExpectHearsSpeakersButNotSelf(room, {0, 1, 2});
+  for (size_t p = 0; p < room.size(); ++p) {
+    EXPECT_EQ(room.member(p).seq_gaps, 0) << "participant " << p;
+    EXPECT_EQ(room.member(p).frame_levels.size(), 180u) << "participant " << p;
+  }
 }
 
 }  // namespace

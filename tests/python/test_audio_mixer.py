@@ -1,6 +1,10 @@
 """The audio mixer from Python, on NumPy arrays: PCM in and mixes out, Opus
 frames in and out, and the offline mix-minus kernel."""
 
+import ast
+import inspect
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -106,3 +110,64 @@ def test_errors_are_konfero_exceptions():
         mixer.set_muted(5, True)
     with pytest.raises(ValueError):
         mixer.push_pcm(0, np.zeros(100, np.int16))
+
+
+def test_receiver_loss_is_validated():
+    mixer = audio.Mixer(max_participants=2)
+    a = mixer.add_participant()
+    mixer.set_receiver_loss(a, 5)
+    with pytest.raises(konfero.InvalidArgumentError):
+        mixer.set_receiver_loss(a, 101)
+    with pytest.raises(konfero.NotFoundError):
+        mixer.set_receiver_loss(1, 5)
+
+
+# The stubs of konfero.audio (konfero/audio.pyi) keep up with the extension,
+# as tests/python/test_stubs.py checks for konfero/__init__.pyi.
+AUDIO_STUB = pathlib.Path(konfero.__file__).with_name("audio.pyi")
+PYBIND_EXTRAS = {"name", "value"}
+
+
+def audio_stub():
+    tree = ast.parse(AUDIO_STUB.read_text())
+    classes, names = {}, set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            members = set()
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    members.add(item.name)
+                elif isinstance(item, ast.AnnAssign):
+                    members.add(item.target.id)
+                elif isinstance(item, ast.Assign):
+                    members.update(t.id for t in item.targets)
+            classes[node.name] = members
+            names.add(node.name)
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and node.value is None:
+            names.add(node.target.id)
+    return classes, names
+
+
+def test_audio_stubs_match_the_extension():
+    init_stub = ast.parse(AUDIO_STUB.with_name("__init__.pyi").read_text())
+    assert any(isinstance(n, ast.ImportFrom) and any(a.name == "audio" for a in n.names)
+               for n in init_stub.body), "__init__.pyi does not import audio"
+    classes, names = audio_stub()
+    public = {n for n in dir(audio) if not n.startswith("_")}
+    assert names == public, f"stubbed {sorted(names - public)}, missing {sorted(public - names)}"
+    for name, members in classes.items():
+        cls = getattr(audio, name)
+        have = {a for a in vars(cls) if not a.startswith("_")} - PYBIND_EXTRAS
+        assert have == members - {"__init__"}, f"{name}: {sorted(have ^ (members - {'__init__'}))}"
+        assert (cls.__doc__ or "").strip(), name
+        for attr in have:
+            value = inspect.getattr_static(cls, attr)
+            if isinstance(value, property):
+                assert (value.__doc__ or "").strip(), f"{name}.{attr}"
+            elif callable(value):
+                doc = getattr(cls, attr).__doc__ or ""
+                text = [line for line in doc.splitlines()
+                        if line.strip() and not line.startswith(attr + "(")]
+                assert text, f"{name}.{attr}() has no docstring"

@@ -8,6 +8,8 @@ import enum
 from types import TracebackType
 from typing import Callable, ClassVar, Optional, Union, overload
 
+from . import audio as audio  # the mixer: stubs in audio.pyi
+
 Time = Union[float, int, datetime.datetime]
 Duration = Union[float, int, datetime.timedelta]
 

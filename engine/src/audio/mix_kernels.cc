@@ -28,8 +28,9 @@ void AccumulateImpl(const int16_t* HWY_RESTRICT in, int32_t* HWY_RESTRICT acc,
   scalar::Accumulate(in + i, acc + i, n - i);
 }
 
-void SumFramesImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
-                   int32_t* HWY_RESTRICT acc, size_t n) {
+// acc[i] = sum over k of in[k][offset + i], for i < n.
+void SumFramesAt(const int16_t* const* HWY_RESTRICT in, size_t count,
+                 size_t offset, int32_t* HWY_RESTRICT acc, size_t n) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Rebind<int16_t, decltype(d32)> d16;
   const size_t lanes = hn::Lanes(d32);
@@ -39,7 +40,7 @@ void SumFramesImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
     auto a0 = hn::Zero(d32), a1 = hn::Zero(d32);
     auto a2 = hn::Zero(d32), a3 = hn::Zero(d32);
     for (size_t k = 0; k < count; ++k) {
-      const int16_t* p = in[k] + i;
+      const int16_t* p = in[k] + offset + i;
       a0 = hn::Add(a0, hn::PromoteTo(d32, hn::LoadU(d16, p)));
       a1 = hn::Add(a1, hn::PromoteTo(d32, hn::LoadU(d16, p + lanes)));
       a2 = hn::Add(a2, hn::PromoteTo(d32, hn::LoadU(d16, p + 2 * lanes)));
@@ -53,15 +54,20 @@ void SumFramesImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
   for (; i + lanes <= n; i += lanes) {
     auto a = hn::Zero(d32);
     for (size_t k = 0; k < count; ++k) {
-      a = hn::Add(a, hn::PromoteTo(d32, hn::LoadU(d16, in[k] + i)));
+      a = hn::Add(a, hn::PromoteTo(d32, hn::LoadU(d16, in[k] + offset + i)));
     }
     hn::StoreU(a, d32, acc + i);
   }
   for (; i < n; ++i) {
     int32_t a = 0;
-    for (size_t k = 0; k < count; ++k) a += in[k][i];
+    for (size_t k = 0; k < count; ++k) a += in[k][offset + i];
     acc[i] = a;
   }
+}
+
+void SumFramesImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
+                   int32_t* HWY_RESTRICT acc, size_t n) {
+  SumFramesAt(in, count, 0, acc, n);
 }
 
 void ApplyGainRampImpl(int16_t* HWY_RESTRICT pcm, int32_t g0, int32_t step,
@@ -87,38 +93,121 @@ void ApplyGainRampImpl(int16_t* HWY_RESTRICT pcm, int32_t g0, int32_t step,
   }
 }
 
+// (This file is compiled once per target: decide afresh each time.)
+#undef KONFERO_KNEE_IN_16_BIT_LANES
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || \
+    HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
+#define KONFERO_KNEE_IN_16_BIT_LANES 1
+// ReorderDemote2To packs two int32 vectors within each 128-bit block (the
+// x86 pack instructions), interleaving them in 64-bit chunks; this puts the
+// chunks back in order (one permute).
+template <class V>
+HWY_INLINE V InOrder(V v) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return V{_mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7), v.raw)};
+#elif HWY_TARGET == HWY_AVX2
+  return V{_mm256_permute4x64_epi64(v.raw, _MM_SHUFFLE(3, 1, 2, 0))};
+#else
+  return v;  // one 128-bit block: already in order
+#endif
+}
+#endif
+
+// Branch-free: the knee is computed for every lane (a lane below it gets
+// d = 0, hence y = a), so the cost does not depend on the signal and there
+// is no mispredicted branch when loud and quiet vectors alternate.
 void SubtractAndLimitImpl(const int32_t* HWY_RESTRICT sum,
                           const int16_t* HWY_RESTRICT self,
                           int16_t* HWY_RESTRICT out, size_t n) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Rebind<int16_t, decltype(d32)> d16;
   const size_t lanes = hn::Lanes(d32);
+  size_t i = 0;
+#ifdef KONFERO_KNEE_IN_16_BIT_LANES
+  {
+    // Two int32 vectors at a time, the knee in 16-bit lanes (twice the
+    // lanes per instruction). With a = |x| and m = min(a, T + 2R):
+    // b = m - 8192 fits int16 exactly, and the signed saturating pack of
+    // a - 8192 computes it (T + 2R - 8192 == 32767). Then
+    // d = max(b - (T - 8192), 0) == clamp(a - T, 0, 2R), and
+    // y = m - ((d * d) >> 15) == b + 8192 - MulHigh_u16(2d, d), exact
+    // (2d <= 2^15 fits uint16; int16 adds wrap, and y <= 32767).
+    const hn::Repartition<int16_t, decltype(d32)> dw;
+    const hn::RebindToUnsigned<decltype(dw)> duw;
+    const auto bias = hn::Set(d32, 8192);
+    const auto bias16 = hn::Set(dw, 8192);
+    const auto knee16 = hn::Set(dw, static_cast<int16_t>(kKneeStart - 8192));
+    const auto zero16 = hn::Zero(dw);
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {
+      auto x0 = hn::LoadU(d32, sum + i);
+      auto x1 = hn::LoadU(d32, sum + i + lanes);
+      if (self != nullptr) {
+        x0 = hn::Sub(x0, hn::PromoteTo(d32, hn::LoadU(d16, self + i)));
+        x1 = hn::Sub(x1, hn::PromoteTo(d32, hn::LoadU(d16, self + i + lanes)));
+      }
+      // Both packs interleave the same way; lanes are independent until the
+      // store, which puts them back in order.
+      const auto b = hn::ReorderDemote2To(dw, hn::Sub(hn::Abs(x0), bias),
+                                          hn::Sub(hn::Abs(x1), bias));
+      const auto sign = hn::ShiftRight<15>(hn::ReorderDemote2To(dw, x0, x1));
+      const auto d = hn::Max(hn::Sub(b, knee16), zero16);
+      const auto sq = hn::BitCast(
+          dw, hn::MulHigh(hn::BitCast(duw, hn::Add(d, d)), hn::BitCast(duw, d)));
+      const auto y = hn::Sub(hn::Add(b, bias16), sq);
+      hn::StoreU(InOrder(hn::Sub(hn::Xor(y, sign), sign)), dw, out + i);
+    }
+  }
+#endif
   const auto knee = hn::Set(d32, kKneeStart);
   const auto width = hn::Set(d32, 2 * kKneeRange);
   const auto top = hn::Set(d32, kKneeStart + 2 * kKneeRange);
   const auto zero = hn::Zero(d32);
-  size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
     auto x = hn::LoadU(d32, sum + i);
     if (self != nullptr) {
       x = hn::Sub(x, hn::PromoteTo(d32, hn::LoadU(d16, self + i)));
     }
     const auto a = hn::Abs(x);
-    if (hn::AllFalse(d32, hn::Gt(a, knee))) {
-      // Common case: the whole vector is below the knee, the identity.
-      hn::StoreU(hn::DemoteTo(d16, x), d16, out + i);
-      continue;
-    }
     // min(a, T) + d == min(a, T + 2R) for d = clamp(a - T, 0, 2R).
     const auto d = hn::Min(hn::Max(hn::Sub(a, knee), zero), width);
-    const auto y =
-        hn::Sub(hn::Min(a, top), hn::ShiftRight<15>(hn::Mul(d, d)));
+#if HWY_TARGET == HWY_SCALAR
+    const auto sq = hn::ShiftRight<15>(hn::Mul(d, d));
+#else
+    // d <= 2R = 2^14, so each 32-bit lane holds d in its low 16 bits and 0
+    // in its high ones: a 16-bit unsigned MulHigh of 2d by d gives exactly
+    // (2d * d) >> 16 == (d * d) >> 15 in the low half and 0 * 0 in the high
+    // half. One cheap 16-bit multiply instead of a 32-bit MullLo.
+    const hn::Repartition<uint16_t, decltype(d32)> du16;
+    const auto sq = hn::BitCast(
+        d32, hn::MulHigh(hn::BitCast(du16, hn::Add(d, d)), hn::BitCast(du16, d)));
+#endif
+    const auto y = hn::Sub(hn::Min(a, top), sq);
     const auto sign = hn::ShiftRight<31>(x);  // 0 or -1
     hn::StoreU(hn::DemoteTo(d16, hn::Sub(hn::Xor(y, sign), sign)), d16,
                out + i);
   }
   scalar::SubtractAndLimit(sum + i, self != nullptr ? self + i : nullptr,
                            out + i, n - i);
+}
+
+// One pass per frame (in chunks of kMaxBlock samples for longer inputs):
+// sum all inputs, then each output. Cache-blocking over N (sum a block of
+// ~256 samples of all inputs, then write every output's block while its
+// input is still in L2) was measured and is slower here, also at N = 1000
+// where inputs and outputs (3.8 MB) exceed L2: the extra per-block loop
+// overhead costs more than the second read of the inputs from L3
+// (docs/performance.md).
+void MixMinusImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
+                  int16_t* const* HWY_RESTRICT out, size_t n) {
+  constexpr size_t kMaxBlock = 1024;  // int32 sums on the stack: 4 KiB
+  HWY_ALIGN int32_t acc[kMaxBlock];
+  for (size_t b = 0; b < n; b += kMaxBlock) {
+    const size_t len = n - b < kMaxBlock ? n - b : kMaxBlock;
+    SumFramesAt(in, count, b, acc, len);
+    for (size_t k = 0; k < count; ++k) {
+      SubtractAndLimitImpl(acc, in[k] + b, out[k] + b, len);
+    }
+  }
 }
 
 const char* TargetNameImpl() { return hwy::TargetName(HWY_TARGET); }
@@ -134,6 +223,7 @@ HWY_EXPORT(AccumulateImpl);
 HWY_EXPORT(SumFramesImpl);
 HWY_EXPORT(ApplyGainRampImpl);
 HWY_EXPORT(SubtractAndLimitImpl);
+HWY_EXPORT(MixMinusImpl);
 HWY_EXPORT(TargetNameImpl);
 
 void Accumulate(const int16_t* in, int32_t* acc, size_t n) {
@@ -154,6 +244,11 @@ void ApplyGainRamp(int16_t* pcm, int32_t gain_start_q14, int32_t gain_end_q14,
 void SubtractAndLimit(const int32_t* sum, const int16_t* self, int16_t* out,
                       size_t n) {
   HWY_DYNAMIC_DISPATCH(SubtractAndLimitImpl)(sum, self, out, n);
+}
+
+void MixMinus(const int16_t* const* in, size_t count, int16_t* const* out,
+              size_t n) {
+  HWY_DYNAMIC_DISPATCH(MixMinusImpl)(in, count, out, n);
 }
 
 const char* ActiveTarget() { return HWY_DYNAMIC_DISPATCH(TargetNameImpl)(); }

@@ -61,6 +61,14 @@ void ApplyGainRamp(int16_t* pcm, int32_t gain_start_q14, int32_t gain_end_q14,
 void SubtractAndLimit(const int32_t* sum, const int16_t* self, int16_t* out,
                       size_t n);
 
+// out[k][i] = SoftKnee(sum over j of in[j][i] - in[k][i]) for every k <
+// count: the whole O(N) mix-minus of `count` talkers (all of them hear the
+// others). Same result as SumFrames then SubtractAndLimit per input (one
+// dispatch for the whole job). Fewer than 65536 inputs; out[k] must not
+// overlap any input.
+void MixMinus(const int16_t* const* in, size_t count, int16_t* const* out,
+              size_t n);
+
 // The Highway target the dispatched functions run on ("AVX2", "AVX3"...).
 const char* ActiveTarget();
 
@@ -72,6 +80,10 @@ void ApplyGainRamp(int16_t* pcm, int32_t gain_start_q14, int32_t gain_end_q14,
                    size_t n);
 void SubtractAndLimit(const int32_t* sum, const int16_t* self, int16_t* out,
                       size_t n);
+// Unblocked: SumFrames into `acc` (n values), then SubtractAndLimit per
+// input. The straightforward O(N) loop, the baseline of the benchmarks.
+void MixMinus(const int16_t* const* in, size_t count, int16_t* const* out,
+              size_t n, int32_t* acc);
 }  // namespace scalar
 
 // Shared by both paths: the per-sample Q16 step of a gain ramp.

@@ -33,4 +33,10 @@ void SubtractAndLimit(const int32_t* sum, const int16_t* self, int16_t* out,
   }
 }
 
+void MixMinus(const int16_t* const* in, size_t count, int16_t* const* out,
+              size_t n, int32_t* acc) {
+  SumFrames(in, count, acc, n);
+  for (size_t k = 0; k < count; ++k) SubtractAndLimit(acc, in[k], out[k], n);
+}
+
 }  // namespace konfero::audio::kernels::scalar

@@ -35,6 +35,9 @@ absl::StatusOr<std::unique_ptr<Mixer>> Mixer::Create(const MixerConfig& config) 
   if (config.selection.max_speakers < 1 || config.selection.max_speakers > 64) {
     return absl::InvalidArgumentError("max_speakers must be in 1..64");
   }
+  if (config.opus_fec_min_loss_percent < 0 || config.opus_fec_min_loss_percent > 100) {
+    return absl::InvalidArgumentError("opus_fec_min_loss_percent must be in 0..100");
+  }
   if (config.jitter_capacity_frames < 4 || config.input_queue_packets < 2 ||
       config.output_queue_frames < 2 || config.jitter_min_delay_frames < 0 ||
       config.jitter_max_delay_frames < config.jitter_min_delay_frames) {
@@ -85,9 +88,12 @@ void MixerImpl::EncodePcm(Codec codec, const int16_t* pcm,
 }
 
 absl::Status MixerImpl::Init() {
+  // Until a receiver reports loss, FEC is on only if asked for always.
+  const bool fec_always = config_.opus_fec && config_.opus_fec_min_loss_percent <= 0;
   const OpusSettings opus{.bitrate = config_.opus_bitrate,
                           .complexity = config_.opus_complexity,
-                          .inband_fec = config_.opus_fec};
+                          .inband_fec = fec_always,
+                          .expected_loss_percent = fec_always ? 10 : 0};
   slots_.reserve(static_cast<size_t>(n_));
   for (int i = 0; i < n_; ++i) {
     auto slot = std::make_unique<Slot>(config_, i);
@@ -190,6 +196,21 @@ absl::Status MixerImpl::SetOnHold(ParticipantId id, bool on_hold) {
     return absl::NotFoundError(absl::StrCat("no participant ", id));
   }
   if (!commands_.Push({Command::Type::kHold, id, Codec::kOpus, on_hold})) {
+    return absl::ResourceExhaustedError("mixer command queue full");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MixerImpl::SetReceiverLoss(ParticipantId id, int loss_percent) {
+  if (id >= used_.size() || !used_[id]) {
+    return absl::NotFoundError(absl::StrCat("no participant ", id));
+  }
+  if (loss_percent < 0 || loss_percent > 100) {
+    return absl::InvalidArgumentError("loss_percent must be in 0..100");
+  }
+  Command c{Command::Type::kLoss, id, Codec::kOpus, false};
+  c.value = loss_percent;
+  if (!commands_.Push(c)) {
     return absl::ResourceExhaustedError("mixer command queue full");
   }
   return absl::OkStatus();

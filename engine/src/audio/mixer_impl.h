@@ -45,11 +45,12 @@ struct SpeakerEncoder {
 enum class Heard : uint8_t { kSilence, kShared, kOwn, kWaiting };
 
 struct Command {
-  enum class Type : uint8_t { kActivate, kDeactivate, kMute, kHold };
+  enum class Type : uint8_t { kActivate, kDeactivate, kMute, kHold, kLoss };
   Type type = Type::kActivate;
   uint32_t slot = 0;
   Codec codec = Codec::kOpus;
   bool flag = false;
+  int value = 0;
 };
 
 struct Slot {
@@ -73,6 +74,7 @@ struct Slot {
   Codec codec = Codec::kOpus;
   bool muted = false;
   bool on_hold = false;
+  int loss_percent = 0;                // reported by its receiver
   JitterBuffer jitter;
   std::unique_ptr<OpusFrameDecoder> opus_dec;
   std::unique_ptr<FrameResampler> up;  // 8 -> 48 kHz for G.711
@@ -106,6 +108,7 @@ class MixerImpl final : public Mixer {
   absl::Status RemoveParticipant(ParticipantId id) override;
   absl::Status SetMuted(ParticipantId id, bool muted) override;
   absl::Status SetOnHold(ParticipantId id, bool on_hold) override;
+  absl::Status SetReceiverLoss(ParticipantId id, int loss_percent) override;
   bool PushPacket(ParticipantId id, const InputPacket& packet) override;
   bool PopFrame(ParticipantId id, EncodedFrame* frame) override;
   void Tick() override;
@@ -129,6 +132,7 @@ class MixerImpl final : public Mixer {
   void EncodePcm(Codec codec, const int16_t* pcm, OpusFrameEncoder* opus,
                  FrameResampler* down, Payload* out);
   void PublishStats(Slot& s);
+  void SetEncoderLoss(OpusFrameEncoder& e, int loss_percent) const;
 
   const MixerConfig config_;
   const int n_;

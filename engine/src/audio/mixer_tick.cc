@@ -74,6 +74,7 @@ void MixerImpl::Apply(const Command& c) {
       s.active = true;
       s.codec = c.codec;
       s.muted = s.on_hold = false;
+      s.loss_percent = 0;
       // Packets the network pushed after AddParticipant returned may
       // already wait in the input queue: keep them.
       s.jitter.Reset(RtpSamplesPerFrame(c.codec));
@@ -103,6 +104,9 @@ void MixerImpl::Apply(const Command& c) {
       break;
     case Command::Type::kHold:
       s.on_hold = c.flag;
+      break;
+    case Command::Type::kLoss:
+      s.loss_percent = c.value;
       break;
   }
 }
@@ -254,6 +258,17 @@ void MixerImpl::SendOutputs() {
   }
   shared_ready_.fill(false);
   shared_narrow_ready_ = false;
+  if (any) {
+    // The shared Opus stream protects itself for its worst receiver.
+    int loss = 0;
+    for (int i = 0; i < n_; ++i) {
+      const Slot& s = *slots_[static_cast<size_t>(i)];
+      if (s.active && !s.on_hold && !s.contributing && s.codec == Codec::kOpus) {
+        loss = std::max(loss, s.loss_percent);
+      }
+    }
+    SetEncoderLoss(*shared_opus_, loss);
+  }
   for (int i = 0; i < n_; ++i) {
     Slot& s = *slots_[static_cast<size_t>(i)];
     if (!s.active) continue;
@@ -330,6 +345,7 @@ void MixerImpl::SendOwnMix(Slot& s) {
       return;
     }
     e = &pool_[static_cast<size_t>(s.encoder)];
+    SetEncoderLoss(*e->opus, s.loss_percent);
   }
   EncodePcm(s.codec, own_mix_.data(), e ? e->opus.get() : nullptr,
             e ? e->down.get() : nullptr, &scratch_);
@@ -346,6 +362,7 @@ int MixerImpl::AcquireEncoder(Slot& s) {
     s.encoder = static_cast<int>(k);
     e.opus->Reset();
     e.down->Reset();
+    SetEncoderLoss(*e.opus, s.loss_percent);
     if (s.heard == Heard::kShared && prev_full_mix_valid_) {
       // Prime the encoder with what this participant heard last tick, so
       // its decoder moves from the shared stream to this one without a
@@ -357,6 +374,14 @@ int MixerImpl::AcquireEncoder(Slot& s) {
     return s.encoder;
   }
   return -1;
+}
+
+void MixerImpl::SetEncoderLoss(OpusFrameEncoder& e, int loss_percent) const {
+  const bool fec = config_.opus_fec && loss_percent >= config_.opus_fec_min_loss_percent;
+  // Always-on FEC keeps the expected loss it was created with until a
+  // receiver reports more.
+  const bool always = config_.opus_fec && config_.opus_fec_min_loss_percent <= 0;
+  e.SetLoss(always ? std::max(loss_percent, 10) : loss_percent, fec);
 }
 
 void MixerImpl::ReleaseEncoder(Slot& s) {

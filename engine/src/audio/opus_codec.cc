@@ -20,7 +20,7 @@ absl::StatusOr<std::unique_ptr<OpusFrameEncoder>> OpusFrameEncoder::Create(
     return absl::InternalError(
         absl::StrCat("opus_encoder_create: ", opus_strerror(err)));
   }
-  std::unique_ptr<OpusFrameEncoder> out(new OpusFrameEncoder(enc));
+  std::unique_ptr<OpusFrameEncoder> out(new OpusFrameEncoder(enc, s));
   if (opus_encoder_ctl(enc, OPUS_SET_BITRATE(s.bitrate)) != OPUS_OK ||
       opus_encoder_ctl(enc, OPUS_SET_COMPLEXITY(std::clamp(s.complexity, 0, 10))) != OPUS_OK ||
       opus_encoder_ctl(enc, OPUS_SET_INBAND_FEC(s.inband_fec ? 1 : 0)) != OPUS_OK ||
@@ -40,6 +40,18 @@ int OpusFrameEncoder::Encode(const int16_t* pcm, uint8_t* out, int max_bytes) {
 }
 
 void OpusFrameEncoder::Reset() { opus_encoder_ctl(enc_, OPUS_RESET_STATE); }
+
+void OpusFrameEncoder::SetLoss(int loss_percent, bool fec) {
+  loss_percent = std::clamp(loss_percent, 0, 100);
+  if (loss_percent != loss_percent_) {
+    opus_encoder_ctl(enc_, OPUS_SET_PACKET_LOSS_PERC(loss_percent));
+    loss_percent_ = loss_percent;
+  }
+  if (fec != fec_) {
+    opus_encoder_ctl(enc_, OPUS_SET_INBAND_FEC(fec ? 1 : 0));
+    fec_ = fec;
+  }
+}
 
 absl::StatusOr<std::unique_ptr<OpusFrameDecoder>> OpusFrameDecoder::Create() {
   int err = OPUS_OK;

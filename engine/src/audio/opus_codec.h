@@ -44,10 +44,17 @@ class OpusFrameEncoder {
   int Encode(const int16_t* pcm, uint8_t* out, int max_bytes);
   // Back to a fresh stream, keeping the settings.
   void Reset();
+  // The loss its receivers report: sets the expected loss and turns in-band
+  // FEC on or off. Only calls into libopus when a value changes; no
+  // allocation (safe on the media path).
+  void SetLoss(int loss_percent, bool fec);
 
  private:
-  explicit OpusFrameEncoder(::OpusEncoder* enc) : enc_(enc) {}
+  OpusFrameEncoder(::OpusEncoder* enc, const OpusSettings& s)
+      : enc_(enc), loss_percent_(s.expected_loss_percent), fec_(s.inband_fec) {}
   ::OpusEncoder* enc_;
+  int loss_percent_;
+  bool fec_;
 };
 
 class OpusFrameDecoder {

@@ -20,8 +20,8 @@
 //   EncodedFrame f; while ((*mixer)->PopFrame(*alice, &f)) send(f);  // tx
 //
 // Thread contract:
-//   - Create, AddParticipant, RemoveParticipant, SetMuted, SetOnHold: the
-//     one control thread. Changes reach the media path through a lock-free
+//   - Create, AddParticipant, RemoveParticipant, SetMuted, SetOnHold,
+//     SetReceiverLoss: the one control thread. Changes reach the media path through a lock-free
 //     command queue drained at the start of the next Tick.
 //   - PushPacket(id): one network receive thread per participant id (each
 //     input queue is single-producer); it may be the same thread for all.
@@ -60,7 +60,12 @@ struct MixerConfig {
   SpeakerSelectionConfig selection{};
   int opus_bitrate = 32000;
   int opus_complexity = 5;
+  // In-band FEC in the mix encoders (the shared one and the speakers'):
+  // costs CPU and bits, and only helps a receiver that loses packets. A
+  // stream carries FEC while one of its receivers reports (SetReceiverLoss)
+  // at least opus_fec_min_loss_percent loss; 0 means always, false never.
   bool opus_fec = true;
+  int opus_fec_min_loss_percent = 1;
   // Jitter buffer bounds, in 20 ms frames.
   int jitter_capacity_frames = 32;
   int jitter_min_delay_frames = 1;
@@ -117,6 +122,11 @@ class Mixer {
   virtual absl::Status SetMuted(ParticipantId id, bool muted) = 0;
   // Participants on hold are mixed with no one and hear the waiting sound.
   virtual absl::Status SetOnHold(ParticipantId id, bool on_hold) = 0;
+  // The packet loss the participant's receiver reports (RTCP receiver
+  // report fraction lost, in percent): the encoder of the stream it hears
+  // expects that loss and adds in-band FEC (see MixerConfig::opus_fec).
+  // InvalidArgument outside 0..100.
+  virtual absl::Status SetReceiverLoss(ParticipantId id, int loss_percent) = 0;
 
   // Network receive thread: false (packet dropped, counted) if the queue is
   // full or the id is out of range.
