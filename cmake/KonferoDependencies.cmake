@@ -12,3 +12,5 @@ pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET GLOBAL opus)
 pkg_check_modules(SPEEXDSP REQUIRED IMPORTED_TARGET GLOBAL speexdsp)
 find_package(hwy REQUIRED)
 find_package(Boost 1.74 REQUIRED)  # Asio and Beast, header-only
+pkg_check_modules(SRTP2 REQUIRED IMPORTED_TARGET GLOBAL libsrtp2)
+find_package(nlohmann_json 3 REQUIRED)

@@ -10,7 +10,13 @@ PACKAGES=(
   libboost-dev libboost-system-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev pybind11-dev python3-pybind11 python3-pytest python3-numpy
+  python3-aiortc python3-av python3-aiohttp
+  chromium iproute2 util-linux
 )
+
+# Node.js runs playwright-core for the browser tests; Debian's if none is
+# installed yet.
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -21,11 +27,16 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# playwright-core drives Debian's /usr/bin/chromium; it downloads no browser.
+BROWSER_TESTS="$(dirname "$0")/../tests/browser"
+if [ ! -d "$BROWSER_TESTS/node_modules/playwright-core" ]; then
+  (cd "$BROWSER_TESTS" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -3,7 +3,7 @@
 # g++ (warnings are errors), runs the GoogleTest suite with CTest, builds it
 # again with clang under ThreadSanitizer and reruns the threaded tests,
 # proves that an outside CMake project can find_package(konfero), and runs
-# the Python tests with pytest last.
+# the Python tests with pytest last (aiortc and Chromium peers included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,5 +39,6 @@ TSAN_OPTIONS="halt_on_error=1" ctest --test-dir "$BUILD-tsan" -L threaded \
 echo "== C++ tests (CTest)"
 ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
 
-echo "== Python tests (pytest)"
-PYTHONPATH="$BUILD/bindings/python" /usr/bin/python3 -m pytest -q tests/python
+echo "== Python tests (pytest, real WebRTC peers in a loopback-only namespace)"
+PYTHONPATH="$BUILD/bindings/python" bash scripts/netns_run.sh \
+  /usr/bin/python3 -m pytest -q tests/python

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "casters.h"
+#include "konfero/room_service.h"
 
 namespace konfero::python {
 
@@ -37,6 +38,11 @@ void BindRoomTypes(py::module_& m);
 void BindEvents(py::module_& m);
 // RoomService itself.
 void BindRooms(py::module_& m);
+// The C++ RoomService behind a Python konfero.RoomService (room_bindings.cc);
+// raises if it is closed.
+RoomService& RoomServiceOf(py::handle service);
+// konfero.Engine, the WebRTC media engine (engine_bindings.cc).
+void BindEngine(py::module_& m);
 // The audio engine; defined in audio_bindings.cc when that file is built in
 // (KONFERO_HAVE_AUDIO_BINDINGS).
 void BindAudio(py::module_& m);

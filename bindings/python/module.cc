@@ -14,6 +14,7 @@ PYBIND11_MODULE(_konfero, m) {
   kp::BindRoomTypes(m);
   kp::BindEvents(m);
   kp::BindRooms(m);
+  kp::BindEngine(m);
 #ifdef KONFERO_HAVE_AUDIO_BINDINGS
   kp::BindAudio(m);
 #endif

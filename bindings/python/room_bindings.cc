@@ -426,3 +426,11 @@ void BindRooms(py::module_& m) {
 }
 
 }  // namespace konfero::python
+
+namespace konfero::python {
+
+RoomService& RoomServiceOf(py::handle service) {
+  return service.cast<H&>().get();
+}
+
+}  // namespace konfero::python

@@ -1,0 +1,108 @@
+// engine_bindings.cc: konfero.Engine, WebRTC media for a RoomService's rooms.
+//
+// The engine is driven from the thread that drives its RoomService (the
+// Python thread that calls both; the GIL policy of bindings.h applies).
+// Call poll() regularly, e.g. from an asyncio task every 10-20 ms: it
+// applies what the media workers reported (chat from data channels, peers
+// that failed), which may run RoomService event callbacks.
+#include <memory>
+
+#include "bindings.h"
+#include "konfero/engine.h"
+
+namespace konfero::python {
+namespace {
+
+class EngineHandle {
+ public:
+  explicit EngineHandle(std::unique_ptr<Engine> engine)
+      : engine_(std::move(engine)) {}
+  Engine& get() {
+    if (!engine_) ThrowIfError(absl::FailedPreconditionError("Engine is stopped"));
+    return *engine_;
+  }
+  // Stops the workers (joining their threads) and closes every peer.
+  void Stop() { engine_.reset(); }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace
+
+void BindEngine(py::module_& m) {
+  py::enum_<PeerState>(m, "PeerState", "A peer's transport state.")
+      .value("CONNECTING", PeerState::kConnecting)
+      .value("CONNECTED", PeerState::kConnected)
+      .value("DISCONNECTED", PeerState::kDisconnected)
+      .value("FAILED", PeerState::kFailed)
+      .value("CLOSED", PeerState::kClosed);
+
+  py::class_<PeerStats> stats(m, "PeerStats", "Counters of one peer's transport.");
+  stats.def_readonly("state", &PeerStats::state)
+      .def_readonly("rtp_packets_in", &PeerStats::rtp_packets_in)
+      .def_readonly("rtp_packets_out", &PeerStats::rtp_packets_out)
+      .def_readonly("bytes_in", &PeerStats::bytes_in)
+      .def_readonly("bytes_out", &PeerStats::bytes_out)
+      .def_readonly("srtp_failures", &PeerStats::srtp_failures)
+      .def_readonly("data_messages_in", &PeerStats::data_messages_in)
+      .def_readonly("data_messages_out", &PeerStats::data_messages_out);
+  DefRepr(stats, {"state", "rtp_packets_in", "rtp_packets_out", "bytes_in",
+                  "bytes_out", "srtp_failures", "data_messages_in",
+                  "data_messages_out"});
+
+  py::class_<Engine::Options> options(m, "EngineOptions",
+                                      "Where the media workers listen.");
+  options.def_readwrite("bind_address", &Engine::Options::bind_address)
+      .def_readwrite("port", &Engine::Options::port)
+      .def_readwrite("workers", &Engine::Options::workers)
+      .def_readwrite("announced_addresses", &Engine::Options::announced_addresses)
+      .def_readwrite("consent_timeout", &Engine::Options::consent_timeout,
+                     "Seconds without ICE consent before a peer is dropped.");
+  DefKeywordInit(options);
+  DefRepr(options, {"bind_address", "port", "workers", "announced_addresses",
+                    "consent_timeout"});
+
+  py::class_<EngineHandle>(m, "Engine",
+                           "WebRTC media (ICE-lite, DTLS-SRTP, data channels) "
+                           "and audio mixing for the rooms of a RoomService.")
+      .def_static(
+          "start",
+          [](py::object service, const Engine::Options& o) {
+            return std::make_unique<EngineHandle>(
+                Unwrap(Engine::Start(RoomServiceOf(service), o)));
+          },
+          py::arg("service"), py::arg("options") = Engine::Options{},
+          py::keep_alive<0, 1>(),
+          "Starts the media workers for `service`'s rooms. Stop the engine "
+          "before closing the service.")
+      .def(
+          "connect",
+          [](EngineHandle& h, ParticipantId participant, std::string_view offer) {
+            return Unwrap(h.get().Connect(participant, offer));
+          },
+          py::arg("participant"), py::arg("offer"),
+          "The participant's SDP offer in; the SDP answer out.")
+      .def(
+          "disconnect",
+          [](EngineHandle& h, ParticipantId participant) {
+            ThrowIfError(h.get().Disconnect(participant));
+          },
+          py::arg("participant"), "Closes the participant's media transport.")
+      .def(
+          "poll", [](EngineHandle& h) { return h.get().Poll(); },
+          "Applies what the workers reported; returns how many reports.")
+      .def(
+          "stats",
+          [](EngineHandle& h, ParticipantId participant) {
+            return Unwrap(h.get().GetStats(participant));
+          },
+          py::arg("participant"), "The participant's transport counters.")
+      .def_property_readonly(
+          "listen_addresses",
+          [](EngineHandle& h) { return h.get().listen_addresses(); },
+          "The UDP endpoints the workers listen on.")
+      .def("stop", &EngineHandle::Stop, "Stops the workers; idempotent.");
+}
+
+}  // namespace konfero::python

@@ -1,0 +1,155 @@
+"""Real WebRTC peers (aiortc) in a room hosted by the engine.
+
+Three aiortc clients join one room (a moderator and two guests), each
+sending a sine at its own frequency. Each decodes what the engine sends
+and must hear the others' tones and not its own (FFT). Chat sent on a data
+channel reaches the other clients and the room's history; a 256 KiB binary
+message arrives intact. Every wait is bounded; everything is on loopback.
+"""
+import asyncio
+import json
+import os
+
+import pytest
+
+import konfero
+
+aiortc = pytest.importorskip("aiortc")
+from webrtc_peers import Client, band_level, collect_audio, poll_forever  # noqa: E402
+
+FREQS = [440.0, 660.0, 990.0]
+
+
+def _setup():
+    clock = konfero.SystemClock()
+    service = konfero.RoomService.open(konfero.RoomServiceOptions(), clock)
+    service.bootstrap_admin("mod", "Moderator", "moderator-password")
+    session = service.login("mod", "moderator-password", "127.0.0.1")
+    room = service.create_room(session.token, "Tones")
+    access = service.set_public(session.token, room.id, True)
+    engine = konfero.Engine.start(service, konfero.EngineOptions(bind_address="127.0.0.1"))
+    return clock, service, session, room, access, engine
+
+
+async def _connect_all(service, session, room, access, engine):
+    joins = [service.join_as_member(session.token, room.id)]
+    for i in range(1, len(FREQS)):
+        joins.append(service.join_as_browser_guest(
+            url_token=access.url_token, display_name=f"Guest {i}",
+            guest_key=f"aiortc-guest-key-{i:04d}", source="127.0.0.1"))
+    clients = [Client(f) for f in FREQS]
+    for join, client in zip(joins, clients):
+        answer = engine.connect(join.participant, await client.offer())
+        await client.accept(answer)
+    await asyncio.wait_for(asyncio.gather(*(c.connected for c in clients)), 20)
+    return joins, clients
+
+
+def test_each_client_hears_the_others_and_not_itself():
+    async def scenario():
+        _, service, session, room, access, engine = _setup()
+        poller = asyncio.ensure_future(poll_forever(engine))
+        clients = []
+        try:
+            joins, clients = await _connect_all(service, session, room, access, engine)
+            tracks = await asyncio.wait_for(asyncio.gather(*(c.track for c in clients)), 10)
+            recordings = await asyncio.gather(
+                *(collect_audio(t, seconds=2.0, skip_seconds=1.5) for t in tracks))
+            for i, (samples, rate) in enumerate(recordings):
+                assert len(samples) >= rate, f"client {i} received too little audio"
+                for j, freq in enumerate(FREQS):
+                    level = band_level(samples, rate, freq)
+                    if i == j:
+                        assert level < 0.1, f"client {i} hears its own {freq} Hz ({level:.2f})"
+                    else:
+                        assert level > 0.3, f"client {i} misses {freq} Hz ({level:.2f})"
+            for join in joins:
+                stats = engine.stats(join.participant)
+                assert stats.state == konfero.PeerState.CONNECTED
+                assert stats.rtp_packets_in > 50 and stats.rtp_packets_out > 50
+        finally:
+            poller.cancel()
+            for c in clients:
+                await c.close()
+            engine.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def test_chat_and_a_256_kib_binary_message_cross_data_channels():
+    async def scenario():
+        _, service, session, room, access, engine = _setup()
+        poller = asyncio.ensure_future(poll_forever(engine))
+        clients = []
+        try:
+            joins, clients = await _connect_all(service, session, room, access, engine)
+            await asyncio.wait_for(asyncio.gather(
+                *(c.chat_open for c in clients), *(c.data_open for c in clients)), 20)
+            clients[1].chat.send("hello from guest 1")
+            for other in (clients[0], clients[2]):
+                msg = json.loads(await asyncio.wait_for(other.chat_messages.get(), 10))
+                assert msg["type"] == "chat"
+                assert msg["text"] == "hello from guest 1"
+                assert msg["from"] == "Guest 1"
+            history = service.chat_history_as_member(session.token, room.id)
+            assert [m.text for m in history] == ["hello from guest 1"]
+
+            blob = os.urandom(256 * 1024)
+            clients[0].data.send(blob)
+            for other in (clients[1], clients[2]):
+                got = await asyncio.wait_for(other.data_messages.get(), 20)
+                assert isinstance(got, bytes) and got == blob
+        finally:
+            poller.cancel()
+            for c in clients:
+                await c.close()
+            engine.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def _cut_network(client):
+    """Closes the aiortc client's UDP sockets: it stops answering at once,
+    as a browser whose network vanished would (no DTLS close, no BYE)."""
+    ice = client.pc.getTransceivers()[0].sender.transport.transport
+    for protocol in list(ice._connection._protocols):
+        protocol.transport.close()
+
+
+def test_a_peer_that_stops_answering_is_dropped_and_leaves_the_room():
+    async def scenario():
+        service = konfero.RoomService.open(konfero.RoomServiceOptions(), konfero.SystemClock())
+        service.bootstrap_admin("mod", "Moderator", "moderator-password")
+        session = service.login("mod", "moderator-password", "127.0.0.1")
+        room = service.create_room(session.token, "Consent")
+        engine = konfero.Engine.start(
+            service, konfero.EngineOptions(consent_timeout=3.0))
+        left = asyncio.get_event_loop().create_future()
+
+        def on_event(event):
+            if event.name == "participant_left" and not left.done():
+                left.set_result(event.body)
+
+        service.subscribe(on_event, room=room.id)
+        poller = asyncio.ensure_future(poll_forever(engine))
+        join = service.join_as_member(session.token, room.id)
+        client = Client(440.0)
+        try:
+            await client.accept(engine.connect(join.participant, await client.offer()))
+            await asyncio.wait_for(client.connected, 20)
+            await asyncio.sleep(1.0)
+            assert engine.stats(join.participant).state == konfero.PeerState.CONNECTED
+            assert not left.done()
+            _cut_network(client)
+            body = await asyncio.wait_for(left, 20)
+            assert body.participant == join.participant
+            assert body.reason == konfero.LeaveReason.DISCONNECTED
+            assert service.get_room(session.token, room.id).room.state == konfero.ConferenceState.IDLE
+            with pytest.raises(konfero.NotFoundError):
+                engine.stats(join.participant)
+        finally:
+            poller.cancel()
+            await client.close()
+            engine.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
