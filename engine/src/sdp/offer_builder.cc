@@ -266,15 +266,19 @@ absl::Status ValidateAnswer(const SessionDescription& offer, const SessionDescri
   absl::StatusOr<TransportDescription> transport = GetBundleTransport(answer);
   if (!transport.ok()) return transport.status();
   absl::StatusOr<TransportDescription> offered = GetBundleTransport(offer);
-  const std::optional<SetupRole> ours = offered.ok() ? offered->setup : std::nullopt;
-  const std::optional<SetupRole> theirs = transport->setup;
-  if (theirs != SetupRole::kActive && theirs != SetupRole::kPassive) {
+  // Plain values rather than optionals: g++ 12 at -O2 mistakes a copied
+  // std::optional<enum> for uninitialised (-Wmaybe-uninitialized).
+  const SetupRole ours = offered.ok() && offered->setup ? *offered->setup
+                                                        : SetupRole::kActpass;
+  if (!transport->setup || (*transport->setup != SetupRole::kActive &&
+                            *transport->setup != SetupRole::kPassive)) {
     return absl::InvalidArgumentError("answer a=setup must be active or passive");
   }
+  const SetupRole theirs = *transport->setup;
   if ((ours == SetupRole::kPassive && theirs != SetupRole::kActive) ||
       (ours == SetupRole::kActive && theirs != SetupRole::kPassive)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "answer a=setup:", Sv(ToString(*theirs)), " conflicts with the offer's DTLS role"));
+        "answer a=setup:", Sv(ToString(theirs)), " conflicts with the offer's DTLS role"));
   }
   if (const Group* group = answer.BundleGroup()) {
     const Group* offered_group = offer.BundleGroup();
