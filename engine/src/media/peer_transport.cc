@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rtp/rtcp_header.h"
+#include "rtp/rtcp_packet.h"
 #include "rtp/rtp_packet.h"
 
 namespace konfero::media {
@@ -163,10 +164,12 @@ void PeerTransport::HandleRtpOrRtcp(absl::Span<uint8_t> datagram,
   if (!srtp_) return;
   counters_->bytes_in.fetch_add(datagram.size(), std::memory_order_relaxed);
   if (rtp::IsRtcp(datagram)) {
-    // Receiver reports and feedback: authenticated, then not used yet.
-    if (!srtp_->UnprotectRtcp(datagram)) {
+    std::optional<size_t> size = srtp_->UnprotectRtcp(datagram);
+    if (!size) {
       counters_->srtp_failures.fetch_add(1, std::memory_order_relaxed);
+      return;
     }
+    HandleRtcp(datagram.first(*size));
     return;
   }
   std::optional<size_t> size = srtp_->UnprotectRtp(datagram);
@@ -190,6 +193,30 @@ absl::Status PeerTransport::RestartIce(stun::IceCredentials local,
   setup_.local_ice = std::move(local);
   setup_.remote_ice = std::move(remote);
   return absl::OkStatus();
+}
+
+void PeerTransport::HandleRtcp(absl::Span<const uint8_t> rtcp) {
+  std::optional<rtp::RtcpCompound> compound =
+      rtp::ParseRtcp(std::span<const uint8_t>(rtcp.data(), rtcp.size()));
+  if (!compound) return;
+  // Report blocks about the mix we send drive the mixer's in-band FEC.
+  // (NACKs for audio are not answered: Opus has its FEC and PLC, browsers do
+  // not NACK audio, and SRTP refuses to protect a sequence number twice,
+  // so a retransmission needs RTX, which video negotiates.)
+  const auto report = [&](const std::vector<rtp::ReportBlock>& blocks) {
+    for (const rtp::ReportBlock& block : blocks) {
+      if (block.ssrc == setup_.audio.send_ssrc) {
+        owner_.OnReceiverLoss(*this, block.fraction_lost * 100 / 256);
+      }
+    }
+  };
+  for (const rtp::RtcpPacket& packet : compound->packets) {
+    if (const auto* rr = std::get_if<rtp::ReceiverReport>(&packet)) {
+      report(rr->report_blocks);
+    } else if (const auto* sr = std::get_if<rtp::SenderReport>(&packet)) {
+      report(sr->report_blocks);
+    }
+  }
 }
 
 void PeerTransport::SendAudio(const audio::EncodedFrame& frame) {

@@ -77,6 +77,9 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
     virtual void OnDataMessage(PeerTransport& peer, std::string_view label,
                                sctp::MessageKind kind,
                                absl::Span<const uint8_t> message) = 0;
+    // The peer's RTCP receiver report on the audio we send: the fraction
+    // lost, in percent.
+    virtual void OnReceiverLoss(PeerTransport& peer, int loss_percent) = 0;
   };
 
   static absl::StatusOr<std::unique_ptr<PeerTransport>> Create(
@@ -123,6 +126,7 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
   void OnDtlsConnected();
   void FeedSctp(std::vector<std::vector<uint8_t>> records);
   void FlushSctp();
+  void HandleRtcp(absl::Span<const uint8_t> rtcp);
 
   // sctp::SctpAssociation::Listener
   void OnAssociationUp(sctp::SctpAssociation*) override {}

@@ -222,6 +222,13 @@ void WorkerMedia::OnDataMessage(PeerTransport& peer, std::string_view label,
   }
 }
 
+void WorkerMedia::OnReceiverLoss(PeerTransport& peer, int loss_percent) {
+  RoomEntry* room = nullptr;
+  if (PeerEntry* entry = FindPeer(peer.setup().participant, &room)) {
+    (void)room->mixer->SetReceiverLoss(entry->mixer_id, loss_percent);
+  }
+}
+
 void WorkerMedia::ScheduleTick() {
   tick_timer_->expires_at(next_tick_);
   tick_timer_->async_wait([this](const boost::system::error_code& error) {

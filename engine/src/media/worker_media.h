@@ -89,6 +89,7 @@ class WorkerMedia final : public transport::DatagramHandler,
   void OnDataMessage(PeerTransport& peer, std::string_view label,
                      sctp::MessageKind kind,
                      absl::Span<const uint8_t> message) override;
+  void OnReceiverLoss(PeerTransport& peer, int loss_percent) override;
 
   PeerEntry* FindPeer(ParticipantId participant, RoomEntry** room = nullptr);
   void ScheduleTick();
