@@ -84,6 +84,20 @@ void BindEngine(py::module_& m) {
           py::arg("participant"), py::arg("offer"),
           "The participant's SDP offer in; the SDP answer out.")
       .def(
+          "create_offer",
+          [](EngineHandle& h, ParticipantId participant) {
+            return Unwrap(h.get().CreateOffer(participant));
+          },
+          py::arg("participant"),
+          "The reverse of connect(): the engine's SDP offer for the participant.")
+      .def(
+          "accept_answer",
+          [](EngineHandle& h, ParticipantId participant, std::string_view answer) {
+            ThrowIfError(h.get().AcceptAnswer(participant, answer));
+          },
+          py::arg("participant"), py::arg("answer"),
+          "The participant's SDP answer to create_offer().")
+      .def(
           "disconnect",
           [](EngineHandle& h, ParticipantId participant) {
             ThrowIfError(h.get().Disconnect(participant));

@@ -153,3 +153,43 @@ def test_a_peer_that_stops_answering_is_dropped_and_leaves_the_room():
             engine.stop()
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_the_engine_can_offer_and_an_aiortc_answerer_joins_the_mix():
+    async def scenario():
+        _, service, session, room, access, engine = _setup()
+        poller = asyncio.ensure_future(poll_forever(engine))
+        offerer = Client(440.0)
+        answerer = Client(990.0)
+        try:
+            first = service.join_as_member(session.token, room.id)
+            await offerer.accept(engine.connect(first.participant, await offerer.offer()))
+
+            second = service.join_as_member(session.token, room.id)
+            offer = engine.create_offer(second.participant)
+            assert "a=setup:actpass" in offer
+            with pytest.raises(konfero.InvalidArgumentError):
+                engine.accept_answer(second.participant, "v=0\r\nnot an answer\r\n")
+            await answerer.pc.setRemoteDescription(
+                aiortc.RTCSessionDescription(sdp=offer, type="offer"))
+            await answerer.pc.setLocalDescription(await answerer.pc.createAnswer())
+            engine.accept_answer(second.participant, answerer.pc.localDescription.sdp)
+            with pytest.raises(konfero.FailedPreconditionError):
+                engine.accept_answer(second.participant, answerer.pc.localDescription.sdp)
+
+            await asyncio.wait_for(asyncio.gather(offerer.connected, answerer.connected), 20)
+            tracks = await asyncio.wait_for(
+                asyncio.gather(offerer.track, answerer.track), 10)
+            (heard_by_offerer, rate1), (heard_by_answerer, rate2) = await asyncio.gather(
+                *(collect_audio(t, seconds=2.0, skip_seconds=1.5) for t in tracks))
+            assert band_level(heard_by_offerer, rate1, 990.0) > 0.3
+            assert band_level(heard_by_offerer, rate1, 440.0) < 0.1
+            assert band_level(heard_by_answerer, rate2, 440.0) > 0.3
+            assert band_level(heard_by_answerer, rate2, 990.0) < 0.1
+        finally:
+            poller.cancel()
+            await offerer.close()
+            await answerer.close()
+            engine.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))

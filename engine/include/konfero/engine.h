@@ -85,6 +85,13 @@ class Engine {
   // reconnect, or an ICE restart with new credentials).
   virtual absl::StatusOr<std::string> Connect(ParticipantId participant,
                                               std::string_view offer) = 0;
+  // The reverse: the engine offers (audio with the mix, a data channel),
+  // the participant's peer answers. A new offer replaces one still waiting.
+  virtual absl::StatusOr<std::string> CreateOffer(ParticipantId participant) = 0;
+  // FailedPrecondition without a waiting offer; InvalidArgument, and the
+  // offer keeps waiting, for an answer that does not fit it.
+  virtual absl::Status AcceptAnswer(ParticipantId participant,
+                                    std::string_view answer) = 0;
   virtual absl::Status Disconnect(ParticipantId participant) = 0;
   // Applies what the workers reported; returns how many reports it applied.
   virtual int Poll() = 0;

@@ -97,20 +97,8 @@ class EngineImpl final : public Engine, public ReportSink {
     Slot& slot = workers_[index];
 
     auto existing = peers_.find(participant);
-    LocalParams local;
-    local.ice = stun::GenerateIceCredentials();
-    local.fingerprint_sha256 = certificate_->fingerprint_sha256();
-    local.audio_ssrc =
-        existing != peers_.end() ? existing->second.audio_ssrc : RandomSsrc();
-    local.cname = "konfero";
-    const net::IpEndpoint bound = slot.worker->local_endpoint();
-    if (options_.announced_addresses.empty()) {
-      local.candidates.push_back(bound);
-    } else {
-      for (const std::string& a : options_.announced_addresses) {
-        local.candidates.push_back(*net::IpEndpoint::Parse(a, bound.port()));
-      }
-    }
+    const LocalParams local = MakeLocalParams(
+        slot, existing != peers_.end() ? existing->second.audio_ssrc : RandomSsrc());
     absl::StatusOr<Negotiated> negotiated = NegotiateOffer(offer, local);
     if (!negotiated.ok()) return negotiated.status();
     negotiated->setup.participant = participant;
@@ -133,22 +121,42 @@ class EngineImpl final : public Engine, public ReportSink {
       return std::move(negotiated->answer);
     }
 
-    auto counters = std::make_shared<PeerCounters>();
-    WorkerMedia* media = slot.media.get();
-    const bool on_hold = info->waiting;
-    const bool muted = info->muted;
-    const std::string remote_fingerprint = negotiated->setup.dtls.remote_fingerprint;
-    const std::string remote_ufrag = negotiated->setup.remote_ice.ufrag;
-    slot.worker->Post([media, setup = std::move(negotiated->setup), counters,
-                       participant, on_hold, muted]() mutable {
-      media->AddPeer(std::move(setup), counters);
-      media->SetOnHold(participant, on_hold);
-      media->SetMuted(participant, muted);
-    });
-    peers_[participant] =
-        PeerRecord{info->room, index, std::move(counters), local.audio_ssrc,
-                   remote_fingerprint, remote_ufrag};
+    StartPeer(*info, index, std::move(negotiated->setup), local.audio_ssrc);
     return std::move(negotiated->answer);
+  }
+
+  absl::StatusOr<std::string> CreateOffer(ParticipantId participant) override {
+    absl::StatusOr<ParticipantInfo> info = rooms_.GetParticipant(participant);
+    if (!info.ok()) return info.status();
+    const size_t index = static_cast<size_t>(ToInt(info->room)) % workers_.size();
+    PendingOffer pending{MakeLocalParams(workers_[index], RandomSsrc()), {}, index};
+    absl::StatusOr<ServerOffer> offer = BuildServerOffer(pending.local);
+    if (!offer.ok()) return offer.status();
+    pending.offer = *std::move(offer);
+    std::string text = pending.offer.text;
+    pending_offers_[participant] = std::move(pending);
+    return text;
+  }
+
+  absl::Status AcceptAnswer(ParticipantId participant, std::string_view answer) override {
+    auto it = pending_offers_.find(participant);
+    if (it == pending_offers_.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no offer is waiting for participant ", ToInt(participant),
+          "'s answer; call CreateOffer first"));
+    }
+    absl::StatusOr<ParticipantInfo> info = rooms_.GetParticipant(participant);
+    if (!info.ok()) return info.status();
+    absl::StatusOr<PeerSetup> setup = ApplyAnswer(it->second.offer, answer, it->second.local);
+    if (!setup.ok()) return setup.status();  // the offer stays for a corrected answer
+    setup->participant = participant;
+    setup->room = info->room;
+    setup->consent_timeout = options_.consent_timeout;
+    const uint32_t ssrc = it->second.local.audio_ssrc;
+    const size_t index = it->second.worker;
+    pending_offers_.erase(it);
+    StartPeer(*info, index, *std::move(setup), ssrc);
+    return absl::OkStatus();
   }
 
   absl::Status Disconnect(ParticipantId participant) override {
@@ -230,6 +238,50 @@ class EngineImpl final : public Engine, public ReportSink {
     std::string remote_ufrag;
   };
 
+  struct PendingOffer {
+    LocalParams local;
+    ServerOffer offer;
+    size_t worker = 0;
+  };
+
+  LocalParams MakeLocalParams(const Slot& slot, uint32_t audio_ssrc) const {
+    LocalParams local;
+    local.ice = stun::GenerateIceCredentials();
+    local.fingerprint_sha256 = certificate_->fingerprint_sha256();
+    local.audio_ssrc = audio_ssrc;
+    local.cname = "konfero";
+    const net::IpEndpoint bound = slot.worker->local_endpoint();
+    if (options_.announced_addresses.empty()) {
+      local.candidates.push_back(bound);
+    } else {
+      for (const std::string& a : options_.announced_addresses) {
+        local.candidates.push_back(*net::IpEndpoint::Parse(a, bound.port()));
+      }
+    }
+    return local;
+  }
+
+  // Creates the peer on its worker (replacing an earlier one) and applies
+  // the participant's current hold and mute.
+  void StartPeer(const ParticipantInfo& info, size_t index, PeerSetup setup,
+                 uint32_t audio_ssrc) {
+    Slot& slot = workers_[index];
+    auto counters = std::make_shared<PeerCounters>();
+    WorkerMedia* media = slot.media.get();
+    const ParticipantId participant = info.id;
+    const bool on_hold = info.waiting;
+    const bool muted = info.muted;
+    PeerRecord record{info.room, index, counters, audio_ssrc,
+                      setup.dtls.remote_fingerprint, setup.remote_ice.ufrag};
+    slot.worker->Post([media, setup = std::move(setup), counters, participant,
+                       on_hold, muted]() mutable {
+      media->AddPeer(std::move(setup), counters);
+      media->SetOnHold(participant, on_hold);
+      media->SetMuted(participant, muted);
+    });
+    peers_[participant] = std::move(record);
+  }
+
   template <typename Fn>
   void PostToPeer(const PeerRecord& record, Fn fn) {
     WorkerMedia* media = workers_[record.worker].media.get();
@@ -244,6 +296,7 @@ class EngineImpl final : public Engine, public ReportSink {
 
   void OnRoomEvent(const Event& e) {
     if (const auto* left = std::get_if<ParticipantLeft>(&e.body)) {
+      pending_offers_.erase(left->participant);
       (void)Disconnect(left->participant);
     } else if (std::holds_alternative<ConferenceStateChanged>(e.body)) {
       // Guests are on hold exactly while no moderator is present.
@@ -283,6 +336,7 @@ class EngineImpl final : public Engine, public ReportSink {
   std::shared_ptr<const dtls::DtlsCertificate> certificate_;
   std::vector<Slot> workers_;
   absl::flat_hash_map<ParticipantId, PeerRecord> peers_;
+  absl::flat_hash_map<ParticipantId, PendingOffer> pending_offers_;
   SubscriptionId subscription_{};
   absl::Mutex mu_;
   std::vector<media::Report> reports_ ABSL_GUARDED_BY(mu_);

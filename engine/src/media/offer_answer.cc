@@ -5,7 +5,6 @@
 #include "absl/strings/match.h"
 #include "common/absl_compat.h"
 #include "konfero/sdp/negotiation.h"
-#include "konfero/sdp/session_description.h"
 #include "openssl/rand.h"
 
 namespace konfero::media {
@@ -29,9 +28,79 @@ const sdp::MediaDescription* FirstAccepted(const sdp::SessionDescription& d,
   return nullptr;
 }
 
-std::optional<sdp::SetupRole> SetupOf(const sdp::SessionDescription& d,
-                                      const sdp::MediaDescription* m) {
-  if (m && m->transport.setup) return m->transport.setup;
+void FillLocalParameters(const LocalParams& local, sdp::LocalParameters& p) {
+  p.ice_ufrag = local.ice.ufrag;
+  p.ice_pwd = local.ice.pwd;
+  p.fingerprint = {"sha-256", local.fingerprint_sha256};
+  for (const net::IpEndpoint& c : local.candidates) {
+    p.candidates.push_back({c, kHostPriority});
+  }
+  p.origin_session_id = RandomSessionId();
+}
+
+sdp::LocalTrack MixTrack(const LocalParams& local) {
+  return sdp::LocalTrack{"konfero", "konfero-mix", local.cname, local.audio_ssrc,
+                         std::nullopt};
+}
+
+// Reads a negotiated session into a PeerSetup. `remote` is the peer's
+// description (offer or answer), `answer` the one that fixed the codecs
+// (ours or theirs); `we_are_dtls_client` follows from a=setup.
+absl::StatusOr<PeerSetup> ExtractSetup(const sdp::SessionDescription& remote,
+                                       const sdp::SessionDescription& answer,
+                                       bool we_are_dtls_client,
+                                       const LocalParams& local) {
+  absl::StatusOr<sdp::TransportDescription> transport = sdp::GetBundleTransport(remote);
+  if (!transport.ok()) return transport.status();
+  PeerSetup setup;
+  setup.local_ice = local.ice;
+  setup.remote_ice = {transport->ice_ufrag, transport->ice_pwd};
+  if (transport->fingerprints.empty()) {
+    return absl::InvalidArgumentError("the peer's description has no a=fingerprint");
+  }
+  // The peer's certificate fingerprint: SHA-256 if given, else the first.
+  const sdp::Fingerprint* fingerprint = &transport->fingerprints.front();
+  for (const sdp::Fingerprint& f : transport->fingerprints) {
+    if (f.algorithm == "sha-256") fingerprint = &f;
+  }
+  setup.dtls.remote_fingerprint_algorithm = fingerprint->algorithm;
+  setup.dtls.remote_fingerprint = fingerprint->value;
+  setup.dtls.role = we_are_dtls_client ? dtls::DtlsRole::kClient : dtls::DtlsRole::kServer;
+
+  if (const sdp::MediaDescription* audio = FirstAccepted(answer, sdp::MediaKind::kAudio)) {
+    for (const sdp::Codec& codec : audio->codecs) {
+      if (absl::EqualsIgnoreCase(codec.name, "opus")) {
+        setup.has_audio = true;
+        setup.audio.payload_type = codec.payload_type;
+        break;
+      }
+    }
+    for (const sdp::Extmap& e : audio->extmaps) {
+      if (e.uri == sdp::kExtAudioLevel && e.id >= 1 && e.id <= 255) {
+        setup.audio.audio_level_id = static_cast<uint8_t>(e.id);
+      }
+    }
+    setup.audio.send_ssrc = local.audio_ssrc;
+  }
+  const sdp::MediaDescription* app = FirstAccepted(remote, sdp::MediaKind::kApplication);
+  if (app && FirstAccepted(answer, sdp::MediaKind::kApplication)) {
+    setup.has_data_channels = true;
+    if (app->sctp_port) {
+      setup.sctp_remote_port = *app->sctp_port;
+    } else if (app->sctpmap) {
+      setup.sctp_remote_port = app->sctpmap->port;
+    }
+    if (app->max_message_size) {
+      setup.sctp_remote_max_message_size = static_cast<size_t>(*app->max_message_size);
+    }
+  }
+  return setup;
+}
+
+std::optional<sdp::SetupRole> SetupOf(const sdp::SessionDescription& d) {
+  for (const sdp::MediaDescription& m : d.media) {
+    if (!m.is_rejected() && m.transport.setup) return m.transport.setup;
+  }
   return d.transport.setup;
 }
 
@@ -41,85 +110,48 @@ absl::StatusOr<Negotiated> NegotiateOffer(std::string_view offer_text,
                                           const LocalParams& local) {
   absl::StatusOr<sdp::SessionDescription> offer = sdp::ParseSdp(offer_text);
   if (!offer.ok()) return offer.status();
-  absl::StatusOr<sdp::TransportDescription> remote = sdp::GetBundleTransport(*offer);
-  if (!remote.ok()) return remote.status();
 
   sdp::AnswerOptions options;
-  options.ice_ufrag = local.ice.ufrag;
-  options.ice_pwd = local.ice.pwd;
-  options.fingerprint = {"sha-256", local.fingerprint_sha256};
-  for (const net::IpEndpoint& c : local.candidates) {
-    options.candidates.push_back({c, kHostPriority});
-  }
-  options.origin_session_id = RandomSessionId();
+  FillLocalParameters(local, options);
   // The mix goes back on the first audio section the peer can receive on.
   for (const sdp::MediaDescription& m : offer->media) {
     if (m.kind() != sdp::MediaKind::kAudio || m.is_rejected()) continue;
     if (m.direction == sdp::Direction::kSendRecv ||
         m.direction == sdp::Direction::kRecvOnly) {
-      options.send_tracks.push_back(
-          {m.mid, sdp::LocalTrack{"konfero", "konfero-mix", local.cname,
-                                  local.audio_ssrc, std::nullopt}});
+      options.send_tracks.push_back({m.mid, MixTrack(local)});
     }
     break;
   }
   absl::StatusOr<sdp::SessionDescription> answer = sdp::BuildAnswer(*offer, options);
   if (!answer.ok()) return answer.status();
+  absl::StatusOr<PeerSetup> setup = ExtractSetup(
+      *offer, *answer, SetupOf(*answer) == sdp::SetupRole::kActive, local);
+  if (!setup.ok()) return setup.status();
+  return Negotiated{*std::move(setup), sdp::SerializeSdp(*answer)};
+}
 
-  Negotiated out;
-  PeerSetup& setup = out.setup;
-  setup.local_ice = local.ice;
-  setup.remote_ice = {remote->ice_ufrag, remote->ice_pwd};
+absl::StatusOr<ServerOffer> BuildServerOffer(const LocalParams& local) {
+  sdp::OfferOptions options;
+  FillLocalParameters(local, options);
+  const std::vector<sdp::OfferSection> sections = {
+      {"0", sdp::MediaKind::kAudio, sdp::Direction::kSendRecv, false, MixTrack(local)},
+      {"1", sdp::MediaKind::kApplication, sdp::Direction::kSendRecv, false, std::nullopt},
+  };
+  absl::StatusOr<sdp::SessionDescription> offer = sdp::BuildOffer(sections, options);
+  if (!offer.ok()) return offer.status();
+  std::string text = sdp::SerializeSdp(*offer);
+  return ServerOffer{*std::move(offer), std::move(text)};
+}
 
-  // The peer's certificate fingerprint: SHA-256 if offered, else the first.
-  if (remote->fingerprints.empty()) {
-    return absl::InvalidArgumentError("the offer has no a=fingerprint");
-  }
-  const sdp::Fingerprint* fingerprint = &remote->fingerprints.front();
-  for (const sdp::Fingerprint& f : remote->fingerprints) {
-    if (f.algorithm == "sha-256") fingerprint = &f;
-  }
-  setup.dtls.remote_fingerprint_algorithm = fingerprint->algorithm;
-  setup.dtls.remote_fingerprint = fingerprint->value;
-
-  const sdp::MediaDescription* answer_audio =
-      FirstAccepted(*answer, sdp::MediaKind::kAudio);
-  const std::optional<sdp::SetupRole> our_setup =
-      SetupOf(*answer, answer_audio ? answer_audio : FirstAccepted(*answer, sdp::MediaKind::kApplication));
-  setup.dtls.role = our_setup == sdp::SetupRole::kActive ? dtls::DtlsRole::kClient
-                                                         : dtls::DtlsRole::kServer;
-  if (answer_audio) {
-    for (const sdp::Codec& codec : answer_audio->codecs) {
-      if (absl::EqualsIgnoreCase(codec.name, "opus")) {
-        setup.has_audio = true;
-        setup.audio.payload_type = codec.payload_type;
-        break;
-      }
-    }
-    for (const sdp::Extmap& e : answer_audio->extmaps) {
-      if (e.uri == sdp::kExtAudioLevel && e.id >= 1 && e.id <= 255) {
-        setup.audio.audio_level_id = static_cast<uint8_t>(e.id);
-      }
-    }
-    setup.audio.send_ssrc = local.audio_ssrc;
-  }
-  if (const sdp::MediaDescription* app =
-          FirstAccepted(*offer, sdp::MediaKind::kApplication)) {
-    if (FirstAccepted(*answer, sdp::MediaKind::kApplication)) {
-      setup.has_data_channels = true;
-      if (app->sctp_port) {
-        setup.sctp_remote_port = *app->sctp_port;
-      } else if (app->sctpmap) {
-        setup.sctp_remote_port = app->sctpmap->port;
-      }
-      if (app->max_message_size) {
-        setup.sctp_remote_max_message_size =
-            static_cast<size_t>(*app->max_message_size);
-      }
-    }
-  }
-  out.answer = sdp::SerializeSdp(*answer);
-  return out;
+absl::StatusOr<PeerSetup> ApplyAnswer(const ServerOffer& offer,
+                                      std::string_view answer_text,
+                                      const LocalParams& local) {
+  absl::StatusOr<sdp::SessionDescription> answer = sdp::ParseSdp(answer_text);
+  if (!answer.ok()) return answer.status();
+  if (absl::Status s = sdp::ValidateAnswer(offer.description, *answer); !s.ok()) return s;
+  // We offered actpass: an active peer makes us the DTLS server.
+  return ExtractSetup(*answer, *answer,
+                      SetupOf(*answer) == sdp::SetupRole::kPassive, local);
 }
 
 }  // namespace konfero::media

@@ -1,6 +1,7 @@
 // offer_answer.h: from a peer's SDP offer to our answer and the PeerSetup
 // the worker needs (ICE credentials, DTLS role and fingerprint, audio
-// payload type and extensions, data channels).
+// payload type and extensions, data channels), or from our offer and the
+// peer's answer to the same.
 //
 // Thread contract: free function, no state.
 #ifndef KONFERO_MEDIA_OFFER_ANSWER_H_
@@ -13,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "konfero/net/ip_endpoint.h"
+#include "konfero/sdp/session_description.h"
 #include "media/peer_transport.h"
 
 namespace konfero::media {
@@ -34,6 +36,19 @@ struct Negotiated {
 // (no ICE credentials or fingerprint, no rtcp-mux, no common codec...).
 absl::StatusOr<Negotiated> NegotiateOffer(std::string_view offer,
                                           const LocalParams& local);
+
+// The reverse: the server offers (audio sendrecv with the mix, a data
+// channel section, a=setup:actpass) and the peer answers.
+struct ServerOffer {
+  sdp::SessionDescription description;
+  std::string text;
+};
+absl::StatusOr<ServerOffer> BuildServerOffer(const LocalParams& local);
+// Checks the peer's answer against `offer` and reads the PeerSetup
+// (participant and room left for the caller).
+absl::StatusOr<PeerSetup> ApplyAnswer(const ServerOffer& offer,
+                                      std::string_view answer,
+                                      const LocalParams& local);
 
 }  // namespace konfero::media
 
