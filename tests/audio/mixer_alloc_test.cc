@@ -3,45 +3,23 @@
 // thread, every allocation made inside Tick() across many ticks of a busy
 // room (Opus and G.711, loss, duplicates, jitter, speaker changes, mute and
 // hold, joins and leaves).
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include "gtest/gtest.h"
 #include "konfero/audio/mixer.h"
 #include "mixer_harness.h"
-
-namespace {
-thread_local bool counting = false;
-std::atomic<uint64_t> allocations{0};
-
-void* Allocate(std::size_t n) {
-  if (counting) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t n) { return Allocate(n); }
-void* operator new[](std::size_t n) { return Allocate(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  if (counting) allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "testing/counting_new.h"
 
 namespace konfero::audio {
 namespace {
 
+using ::konfero::test_support::allocations;
+using ::konfero::test_support::counting_allocations;
+
 TEST(MixerAllocationTest, TicksMakeNoAllocation) {
   // Sanity: the counter sees allocations at all.
   // (A direct call: a new-expression may legally be optimised away.)
-  counting = true;
+  counting_allocations = true;
   void* probe = ::operator new(16);
-  counting = false;
+  counting_allocations = false;
   ::operator delete(probe);
   ASSERT_EQ(allocations.load(), 1u);
   allocations = 0;
@@ -57,9 +35,9 @@ TEST(MixerAllocationTest, TicksMakeNoAllocation) {
   room.Run(20);  // warm-up outside the count (first dispatch, first packets)
 
   room.tick = [](Mixer& m) {
-    counting = true;
+    counting_allocations = true;
     m.Tick();
-    counting = false;
+    counting_allocations = false;
   };
   room.Run(200);
   ASSERT_TRUE(room.mixer().SetMuted(room.member(0).id, true).ok());

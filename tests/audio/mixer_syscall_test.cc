@@ -34,14 +34,7 @@
 #include "gtest/gtest.h"
 #include "konfero/audio/mixer.h"
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define KONFERO_UNDER_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define KONFERO_UNDER_SANITIZER 1
-#endif
-#endif
+#include "testing/sanitizers.h"
 
 namespace konfero::audio {
 namespace {

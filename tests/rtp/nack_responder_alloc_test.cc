@@ -16,41 +16,13 @@
 #include "rtp/nack_responder.h"
 #include "rtp/send_history_test_util.h"
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define KONFERO_UNDER_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define KONFERO_UNDER_SANITIZER 1
-#endif
-#endif
+#include "testing/sanitizers.h"
 
 #ifndef KONFERO_UNDER_SANITIZER
-namespace {
-thread_local bool counting = false;
-std::atomic<uint64_t> allocations{0};
+#include "testing/counting_new.h"
 
-void* Allocate(std::size_t n) {
-  if (counting) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t n) { return Allocate(n); }
-void* operator new[](std::size_t n) { return Allocate(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  if (counting) allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  if (counting) allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+using ::konfero::test_support::allocations;
+using ::konfero::test_support::counting_allocations;
 #endif
 
 namespace konfero::rtp {
@@ -64,9 +36,9 @@ TEST(NackResponderAllocationTest, StoreAndRespondMakeNoAllocation) {
   GTEST_SKIP() << "the sanitizers replace operator new; plain builds only";
 #else
   // Sanity: the counter sees allocations at all.
-  counting = true;
+  counting_allocations = true;
   void* probe = ::operator new(16);
-  counting = false;
+  counting_allocations = false;
   ::operator delete(probe);
   ASSERT_EQ(allocations.load(), 1u);
   allocations = 0;
@@ -104,7 +76,7 @@ TEST(NackResponderAllocationTest, StoreAndRespondMakeNoAllocation) {
       for (size_t k = 0; k < nack.sequence_numbers.size(); ++k) {
         nack.sequence_numbers[k] = static_cast<uint16_t>(seq - 40 + 3 * k);
       }
-      counting = true;
+      counting_allocations = true;
       for (int i = 0; i < 8; ++i) {
         std::vector<uint8_t>& p = packets[static_cast<size_t>(seq) % packets.size()];
         p[2] = static_cast<uint8_t>(seq >> 8);
@@ -118,7 +90,7 @@ TEST(NackResponderAllocationTest, StoreAndRespondMakeNoAllocation) {
       responder.Respond(nack, now_us + 1000, [&](std::span<const uint8_t> packet) {
         sent_bytes += packet.size();
       });
-      counting = false;
+      counting_allocations = false;
       now_us += 10'000;
     }
     EXPECT_EQ(allocations.load(), 0u) << "allocations inside Store()/Respond()"
