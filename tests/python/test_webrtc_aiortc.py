@@ -193,3 +193,41 @@ def test_the_engine_can_offer_and_an_aiortc_answerer_joins_the_mix():
             engine.stop()
 
     asyncio.run(asyncio.wait_for(scenario(), 90))
+
+
+def test_peers_connect_over_ipv6_loopback():
+    import aioice.ice
+    saved = aioice.ice.get_host_addresses
+    aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["::1"]
+
+    async def scenario():
+        service = konfero.RoomService.open(konfero.RoomServiceOptions(), konfero.SystemClock())
+        service.bootstrap_admin("mod", "Moderator", "moderator-password")
+        session = service.login("mod", "moderator-password", "::1")
+        room = service.create_room(session.token, "Six")
+        engine = konfero.Engine.start(service, konfero.EngineOptions(bind_address="::1"))
+        assert engine.listen_addresses[0].startswith("[::1]:")
+        poller = asyncio.ensure_future(poll_forever(engine))
+        clients = [Client(440.0), Client(880.0)]
+        try:
+            for client in clients:
+                joined = service.join_as_member(session.token, room.id)
+                answer = engine.connect(joined.participant, await client.offer())
+                assert "a=candidate:1 1 udp 2130706431 ::1 " in answer
+                await client.accept(answer)
+            await asyncio.wait_for(asyncio.gather(*(c.connected for c in clients)), 20)
+            tracks = await asyncio.wait_for(asyncio.gather(*(c.track for c in clients)), 10)
+            (a, rate_a), (b, rate_b) = await asyncio.gather(
+                *(collect_audio(t, seconds=1.5, skip_seconds=1.0) for t in tracks))
+            assert band_level(a, rate_a, 880.0) > 0.3 and band_level(a, rate_a, 440.0) < 0.1
+            assert band_level(b, rate_b, 440.0) > 0.3 and band_level(b, rate_b, 880.0) < 0.1
+        finally:
+            poller.cancel()
+            for c in clients:
+                await c.close()
+            engine.stop()
+
+    try:
+        asyncio.run(asyncio.wait_for(scenario(), 60))
+    finally:
+        aioice.ice.get_host_addresses = saved

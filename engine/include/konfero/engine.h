@@ -65,7 +65,8 @@ class Engine {
     // ... (0: any free port).
     std::string bind_address = "127.0.0.1";
     uint16_t port = 0;
-    int workers = 1;
+    // Media workers (threads); 0: one per core. A room lives on one.
+    int workers = 0;
     // Addresses announced in ICE candidates (for a server behind NAT);
     // empty: the bound address.
     std::vector<std::string> announced_addresses;

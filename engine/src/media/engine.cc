@@ -5,9 +5,11 @@
 // posts the matching commands to the workers, and applies what the workers
 // report (a failed peer leaves its room; chat text becomes a room chat
 // message) in Poll().
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -63,8 +65,11 @@ class EngineImpl final : public Engine, public ReportSink {
     if (options_.consent_timeout < absl::Seconds(1)) {
       return absl::InvalidArgumentError("consent_timeout must be at least 1 s");
     }
+    if (options_.workers == 0) {
+      options_.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    }
     if (options_.workers < 1 || options_.workers > 64) {
-      return absl::InvalidArgumentError("workers must be 1 to 64");
+      return absl::InvalidArgumentError("workers must be 0 (one per core) to 64");
     }
     for (const std::string& a : options_.announced_addresses) {
       if (!net::IpEndpoint::Parse(a, 0)) {
@@ -332,7 +337,7 @@ class EngineImpl final : public Engine, public ReportSink {
   }
 
   RoomService& rooms_;
-  const Options options_;
+  Options options_;
   std::shared_ptr<const dtls::DtlsCertificate> certificate_;
   std::vector<Slot> workers_;
   absl::flat_hash_map<ParticipantId, PeerRecord> peers_;
