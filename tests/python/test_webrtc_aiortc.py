@@ -1,14 +1,18 @@
-"""Real WebRTC peers (aiortc) in a room hosted by the engine.
+"""Real WebRTC peers (aiortc) in rooms hosted by the engine.
 
 Three aiortc clients join one room (a moderator and two guests), each
 sending a sine at its own frequency. Each decodes what the engine sends
 and must hear the others' tones and not its own (FFT). Chat sent on a data
 channel reaches the other clients and the room's history; a 256 KiB binary
-message arrives intact. Every wait is bounded; everything is on loopback.
+message arrives intact. A client whose network vanishes is dropped; the
+engine can offer as well as answer; IPv6 works. Every wait is bounded;
+everything is on loopback.
 """
 import asyncio
+import contextlib
 import json
 import os
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -20,42 +24,78 @@ from webrtc_peers import Client, band_level, collect_audio, poll_forever  # noqa
 FREQS = [440.0, 660.0, 990.0]
 
 
-def _setup():
-    clock = konfero.SystemClock()
-    service = konfero.RoomService.open(konfero.RoomServiceOptions(), clock)
+@dataclass
+class HostedRoom:
+    service: object
+    session: object
+    room: object
+    access: object
+    engine: object
+    clients: list = field(default_factory=list)
+
+    def client(self, freq):
+        """A new aiortc client, closed when the room is torn down."""
+        c = Client(freq)
+        self.clients.append(c)
+        return c
+
+
+@contextlib.asynccontextmanager
+async def hosted_room(**engine_options):
+    """A public room in an in-memory service, an engine polled like a
+    server's event loop would, and teardown of everything on exit."""
+    engine_options.setdefault("bind_address", "127.0.0.1")
+    service = konfero.RoomService.open(konfero.RoomServiceOptions(), konfero.SystemClock())
     service.bootstrap_admin("mod", "Moderator", "moderator-password")
-    session = service.login("mod", "moderator-password", "127.0.0.1")
+    session = service.login("mod", "moderator-password", engine_options["bind_address"])
     room = service.create_room(session.token, "Tones")
     access = service.set_public(session.token, room.id, True)
-    engine = konfero.Engine.start(service, konfero.EngineOptions(bind_address="127.0.0.1"))
-    return clock, service, session, room, access, engine
+    engine = konfero.Engine.start(service, konfero.EngineOptions(**engine_options))
+    poller = asyncio.ensure_future(poll_forever(engine))
+    hosted = HostedRoom(service, session, room, access, engine)
+    try:
+        yield hosted
+    finally:
+        poller.cancel()
+        for c in hosted.clients:
+            await c.close()
+        engine.stop()
 
 
-async def _connect_all(service, session, room, access, engine):
-    joins = [service.join_as_member(session.token, room.id)]
+async def connect(hosted, join, client):
+    await client.accept(hosted.engine.connect(join.participant, await client.offer()))
+
+
+async def connect_all(hosted):
+    """The moderator and two guests, one tone each, connected."""
+    s = hosted.service
+    joins = [s.join_as_member(hosted.session.token, hosted.room.id)]
     for i in range(1, len(FREQS)):
-        joins.append(service.join_as_browser_guest(
-            url_token=access.url_token, display_name=f"Guest {i}",
+        joins.append(s.join_as_browser_guest(
+            url_token=hosted.access.url_token, display_name=f"Guest {i}",
             guest_key=f"aiortc-guest-key-{i:04d}", source="127.0.0.1"))
-    clients = [Client(f) for f in FREQS]
+    clients = [hosted.client(f) for f in FREQS]
     for join, client in zip(joins, clients):
-        answer = engine.connect(join.participant, await client.offer())
-        await client.accept(answer)
+        await connect(hosted, join, client)
     await asyncio.wait_for(asyncio.gather(*(c.connected for c in clients)), 20)
     return joins, clients
 
 
+async def record(clients, seconds=2.0):
+    tracks = await asyncio.wait_for(asyncio.gather(*(c.track for c in clients)), 10)
+    return await asyncio.gather(
+        *(collect_audio(t, seconds=seconds, skip_seconds=1.5) for t in tracks))
+
+
+def run(scenario, timeout=90):
+    asyncio.run(asyncio.wait_for(scenario(), timeout))
+
+
 def test_each_client_hears_the_others_and_not_itself():
     async def scenario():
-        _, service, session, room, access, engine = _setup()
-        poller = asyncio.ensure_future(poll_forever(engine))
-        clients = []
-        try:
-            joins, clients = await _connect_all(service, session, room, access, engine)
-            tracks = await asyncio.wait_for(asyncio.gather(*(c.track for c in clients)), 10)
-            recordings = await asyncio.gather(
-                *(collect_audio(t, seconds=2.0, skip_seconds=1.5) for t in tracks))
-            for i, (samples, rate) in enumerate(recordings):
+        async with hosted_room() as hosted:
+            joins, clients = await connect_all(hosted)
+            for i, (samples, rate) in enumerate(await record(clients)):
                 assert len(samples) >= rate, f"client {i} received too little audio"
                 for j, freq in enumerate(FREQS):
                     level = band_level(samples, rate, freq)
@@ -64,25 +104,17 @@ def test_each_client_hears_the_others_and_not_itself():
                     else:
                         assert level > 0.3, f"client {i} misses {freq} Hz ({level:.2f})"
             for join in joins:
-                stats = engine.stats(join.participant)
+                stats = hosted.engine.stats(join.participant)
                 assert stats.state == konfero.PeerState.CONNECTED
                 assert stats.rtp_packets_in > 50 and stats.rtp_packets_out > 50
-        finally:
-            poller.cancel()
-            for c in clients:
-                await c.close()
-            engine.stop()
 
-    asyncio.run(asyncio.wait_for(scenario(), 90))
+    run(scenario)
 
 
 def test_chat_and_a_256_kib_binary_message_cross_data_channels():
     async def scenario():
-        _, service, session, room, access, engine = _setup()
-        poller = asyncio.ensure_future(poll_forever(engine))
-        clients = []
-        try:
-            joins, clients = await _connect_all(service, session, room, access, engine)
+        async with hosted_room() as hosted:
+            _, clients = await connect_all(hosted)
             await asyncio.wait_for(asyncio.gather(
                 *(c.chat_open for c in clients), *(c.data_open for c in clients)), 20)
             clients[1].chat.send("hello from guest 1")
@@ -91,7 +123,7 @@ def test_chat_and_a_256_kib_binary_message_cross_data_channels():
                 assert msg["type"] == "chat"
                 assert msg["text"] == "hello from guest 1"
                 assert msg["from"] == "Guest 1"
-            history = service.chat_history_as_member(session.token, room.id)
+            history = hosted.service.chat_history_as_member(hosted.session.token, hosted.room.id)
             assert [m.text for m in history] == ["hello from guest 1"]
 
             blob = os.urandom(256 * 1024)
@@ -99,13 +131,8 @@ def test_chat_and_a_256_kib_binary_message_cross_data_channels():
             for other in (clients[1], clients[2]):
                 got = await asyncio.wait_for(other.data_messages.get(), 20)
                 assert isinstance(got, bytes) and got == blob
-        finally:
-            poller.cancel()
-            for c in clients:
-                await c.close()
-            engine.stop()
 
-    asyncio.run(asyncio.wait_for(scenario(), 90))
+    run(scenario)
 
 
 def _cut_network(client):
@@ -118,54 +145,43 @@ def _cut_network(client):
 
 def test_a_peer_that_stops_answering_is_dropped_and_leaves_the_room():
     async def scenario():
-        service = konfero.RoomService.open(konfero.RoomServiceOptions(), konfero.SystemClock())
-        service.bootstrap_admin("mod", "Moderator", "moderator-password")
-        session = service.login("mod", "moderator-password", "127.0.0.1")
-        room = service.create_room(session.token, "Consent")
-        engine = konfero.Engine.start(
-            service, konfero.EngineOptions(consent_timeout=3.0))
-        left = asyncio.get_event_loop().create_future()
+        async with hosted_room(consent_timeout=3.0) as hosted:
+            s = hosted.service
+            left = asyncio.get_event_loop().create_future()
 
-        def on_event(event):
-            if event.name == "participant_left" and not left.done():
-                left.set_result(event.body)
+            def on_event(event):
+                if event.name == "participant_left" and not left.done():
+                    left.set_result(event.body)
 
-        service.subscribe(on_event, room=room.id)
-        poller = asyncio.ensure_future(poll_forever(engine))
-        join = service.join_as_member(session.token, room.id)
-        client = Client(440.0)
-        try:
-            await client.accept(engine.connect(join.participant, await client.offer()))
+            s.subscribe(on_event, room=hosted.room.id)
+            join = s.join_as_member(hosted.session.token, hosted.room.id)
+            client = hosted.client(440.0)
+            await connect(hosted, join, client)
             await asyncio.wait_for(client.connected, 20)
             await asyncio.sleep(1.0)
-            assert engine.stats(join.participant).state == konfero.PeerState.CONNECTED
+            assert hosted.engine.stats(join.participant).state == konfero.PeerState.CONNECTED
             assert not left.done()
             _cut_network(client)
             body = await asyncio.wait_for(left, 20)
             assert body.participant == join.participant
             assert body.reason == konfero.LeaveReason.DISCONNECTED
-            assert service.get_room(session.token, room.id).room.state == konfero.ConferenceState.IDLE
+            room = s.get_room(hosted.session.token, hosted.room.id).room
+            assert room.state == konfero.ConferenceState.IDLE
             with pytest.raises(konfero.NotFoundError):
-                engine.stats(join.participant)
-        finally:
-            poller.cancel()
-            await client.close()
-            engine.stop()
+                hosted.engine.stats(join.participant)
 
-    asyncio.run(asyncio.wait_for(scenario(), 60))
+    run(scenario, 60)
 
 
 def test_the_engine_can_offer_and_an_aiortc_answerer_joins_the_mix():
     async def scenario():
-        _, service, session, room, access, engine = _setup()
-        poller = asyncio.ensure_future(poll_forever(engine))
-        offerer = Client(440.0)
-        answerer = Client(990.0)
-        try:
-            first = service.join_as_member(session.token, room.id)
-            await offerer.accept(engine.connect(first.participant, await offerer.offer()))
+        async with hosted_room() as hosted:
+            s, engine = hosted.service, hosted.engine
+            offerer = hosted.client(440.0)
+            answerer = hosted.client(990.0)
+            await connect(hosted, s.join_as_member(hosted.session.token, hosted.room.id), offerer)
 
-            second = service.join_as_member(session.token, room.id)
+            second = s.join_as_member(hosted.session.token, hosted.room.id)
             offer = engine.create_offer(second.participant)
             assert "a=setup:actpass" in offer
             with pytest.raises(konfero.InvalidArgumentError):
@@ -178,21 +194,13 @@ def test_the_engine_can_offer_and_an_aiortc_answerer_joins_the_mix():
                 engine.accept_answer(second.participant, answerer.pc.localDescription.sdp)
 
             await asyncio.wait_for(asyncio.gather(offerer.connected, answerer.connected), 20)
-            tracks = await asyncio.wait_for(
-                asyncio.gather(offerer.track, answerer.track), 10)
-            (heard_by_offerer, rate1), (heard_by_answerer, rate2) = await asyncio.gather(
-                *(collect_audio(t, seconds=2.0, skip_seconds=1.5) for t in tracks))
-            assert band_level(heard_by_offerer, rate1, 990.0) > 0.3
-            assert band_level(heard_by_offerer, rate1, 440.0) < 0.1
-            assert band_level(heard_by_answerer, rate2, 440.0) > 0.3
-            assert band_level(heard_by_answerer, rate2, 990.0) < 0.1
-        finally:
-            poller.cancel()
-            await offerer.close()
-            await answerer.close()
-            engine.stop()
+            (by_offerer, rate1), (by_answerer, rate2) = await record([offerer, answerer])
+            assert band_level(by_offerer, rate1, 990.0) > 0.3
+            assert band_level(by_offerer, rate1, 440.0) < 0.1
+            assert band_level(by_answerer, rate2, 440.0) > 0.3
+            assert band_level(by_answerer, rate2, 990.0) < 0.1
 
-    asyncio.run(asyncio.wait_for(scenario(), 90))
+    run(scenario)
 
 
 def test_peers_connect_over_ipv6_loopback():
@@ -201,33 +209,20 @@ def test_peers_connect_over_ipv6_loopback():
     aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["::1"]
 
     async def scenario():
-        service = konfero.RoomService.open(konfero.RoomServiceOptions(), konfero.SystemClock())
-        service.bootstrap_admin("mod", "Moderator", "moderator-password")
-        session = service.login("mod", "moderator-password", "::1")
-        room = service.create_room(session.token, "Six")
-        engine = konfero.Engine.start(service, konfero.EngineOptions(bind_address="::1"))
-        assert engine.listen_addresses[0].startswith("[::1]:")
-        poller = asyncio.ensure_future(poll_forever(engine))
-        clients = [Client(440.0), Client(880.0)]
-        try:
+        async with hosted_room(bind_address="::1") as hosted:
+            assert hosted.engine.listen_addresses[0].startswith("[::1]:")
+            clients = [hosted.client(440.0), hosted.client(880.0)]
             for client in clients:
-                joined = service.join_as_member(session.token, room.id)
-                answer = engine.connect(joined.participant, await client.offer())
+                joined = hosted.service.join_as_member(hosted.session.token, hosted.room.id)
+                answer = hosted.engine.connect(joined.participant, await client.offer())
                 assert "a=candidate:1 1 udp 2130706431 ::1 " in answer
                 await client.accept(answer)
             await asyncio.wait_for(asyncio.gather(*(c.connected for c in clients)), 20)
-            tracks = await asyncio.wait_for(asyncio.gather(*(c.track for c in clients)), 10)
-            (a, rate_a), (b, rate_b) = await asyncio.gather(
-                *(collect_audio(t, seconds=1.5, skip_seconds=1.0) for t in tracks))
+            (a, rate_a), (b, rate_b) = await record(clients, seconds=1.5)
             assert band_level(a, rate_a, 880.0) > 0.3 and band_level(a, rate_a, 440.0) < 0.1
             assert band_level(b, rate_b, 440.0) > 0.3 and band_level(b, rate_b, 880.0) < 0.1
-        finally:
-            poller.cancel()
-            for c in clients:
-                await c.close()
-            engine.stop()
 
     try:
-        asyncio.run(asyncio.wait_for(scenario(), 60))
+        run(scenario, 60)
     finally:
         aioice.ice.get_host_addresses = saved
