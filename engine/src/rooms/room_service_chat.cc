@@ -43,22 +43,18 @@ absl::StatusOr<ChatMessage> RoomServiceImpl::PostChat(ParticipantId sender,
 absl::StatusOr<ChatMessage> RoomServiceImpl::PostChatAsMember(
     std::string_view session, RoomId room, std::string_view text) {
   DeliveryScope deliver(bus_);
-  absl::StatusOr<const store::StoredUser*> user = Authenticate(session);
-  if (!user.ok()) return user.status();
-  absl::StatusOr<RoomState*> r = FindRoom(room);
-  if (!r.ok()) return r.status();
-  if (!(*r)->IsMember((*user)->id)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("you are not a member of room ", ToInt(room)));
-  }
+  absl::StatusOr<std::pair<const store::StoredUser*, RoomState*>> member =
+      MemberOfRoom(session, room);
+  if (!member.ok()) return member.status();
+  const auto [user, r] = *member;
   if (absl::Status s = ValidateChatText(text, options_.max_chat_bytes); !s.ok()) {
     return s;
   }
   // Posted into the running conference, if any, so its guests see it.
   store::NewChat chat{room,
-                      (*r)->conference->conference_id(),
-                      (*user)->id,
-                      (*user)->display_name,
+                      r->conference->conference_id(),
+                      user->id,
+                      user->display_name,
                       ParticipantRole::kModerator,
                       std::string(text),
                       clock_.Now()};
@@ -79,14 +75,9 @@ absl::StatusOr<std::vector<ChatMessage>> RoomServiceImpl::ChatHistory(
 
 absl::StatusOr<std::vector<ChatMessage>> RoomServiceImpl::ChatHistoryAsMember(
     std::string_view session, RoomId room) {
-  absl::StatusOr<const store::StoredUser*> user = Authenticate(session);
-  if (!user.ok()) return user.status();
-  absl::StatusOr<RoomState*> r = FindRoom(room);
-  if (!r.ok()) return r.status();
-  if (!(*r)->IsMember((*user)->id)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("you are not a member of room ", ToInt(room)));
-  }
+  absl::StatusOr<std::pair<const store::StoredUser*, RoomState*>> member =
+      MemberOfRoom(session, room);
+  if (!member.ok()) return member.status();
   return store_->LoadChat(room, std::nullopt, options_.chat_history_limit);
 }
 

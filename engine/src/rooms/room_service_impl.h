@@ -139,6 +139,10 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   absl::StatusOr<RoomState*> ManagedRoom(const store::StoredUser& user,
                                          RoomId room);
   absl::StatusOr<RoomState*> FindRoom(RoomId room);
+  // The session's user and the room, if the user is a member of it (admins
+  // manage every room but take part only in those they belong to).
+  absl::StatusOr<std::pair<const store::StoredUser*, RoomState*>> MemberOfRoom(
+      std::string_view session, RoomId room);
   // The participant and its room; NotFound if it is not present.
   absl::StatusOr<std::pair<RoomState*, const Participant*>> FindParticipant(
       ParticipantId id);

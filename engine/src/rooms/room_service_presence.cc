@@ -50,20 +50,16 @@ JoinResult RoomServiceImpl::Admit(RoomState& room, Participant participant) {
 absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsMember(
     std::string_view session, RoomId room) {
   DeliveryScope deliver(bus_);
-  absl::StatusOr<const store::StoredUser*> user = Authenticate(session);
-  if (!user.ok()) return user.status();
-  absl::StatusOr<RoomState*> r = FindRoom(room);
-  if (!r.ok()) return r.status();
   // Admins manage every room but moderate only those they belong to.
-  if (!(*r)->IsMember((*user)->id)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("you are not a member of room ", ToInt(room)));
-  }
+  absl::StatusOr<std::pair<const store::StoredUser*, RoomState*>> member =
+      MemberOfRoom(session, room);
+  if (!member.ok()) return member.status();
+  const auto [user, r] = *member;
   Participant p;
   p.info.role = ParticipantRole::kModerator;
-  p.info.display_name = (*user)->display_name;
-  p.info.user = (*user)->id;
-  return Admit(**r, std::move(p));
+  p.info.display_name = user->display_name;
+  p.info.user = user->id;
+  return Admit(*r, std::move(p));
 }
 
 absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsBrowserGuest(

@@ -33,6 +33,19 @@ absl::StatusOr<RoomState*> RoomServiceImpl::ManagedRoom(
   return r;
 }
 
+absl::StatusOr<std::pair<const store::StoredUser*, RoomState*>>
+RoomServiceImpl::MemberOfRoom(std::string_view session, RoomId room) {
+  absl::StatusOr<const store::StoredUser*> user = Authenticate(session);
+  if (!user.ok()) return user.status();
+  absl::StatusOr<RoomState*> r = FindRoom(room);
+  if (!r.ok()) return r.status();
+  if (!(*r)->IsMember((*user)->id)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("you are not a member of room ", ToInt(room)));
+  }
+  return std::make_pair(*user, *r);
+}
+
 RoomInfo RoomServiceImpl::MakeRoomInfo(const RoomState& room) const {
   RoomInfo info;
   info.id = room.id;
