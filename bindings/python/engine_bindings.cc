@@ -46,10 +46,27 @@ void BindEngine(py::module_& m) {
       .def_readonly("bytes_out", &PeerStats::bytes_out)
       .def_readonly("srtp_failures", &PeerStats::srtp_failures)
       .def_readonly("data_messages_in", &PeerStats::data_messages_in)
-      .def_readonly("data_messages_out", &PeerStats::data_messages_out);
+      .def_readonly("data_messages_out", &PeerStats::data_messages_out)
+      .def_readonly("video_packets_in", &PeerStats::video_packets_in)
+      .def_readonly("video_packets_out", &PeerStats::video_packets_out)
+      .def_readonly("rtx_packets_out", &PeerStats::rtx_packets_out)
+      .def_readonly("nacks_in", &PeerStats::nacks_in)
+      .def_readonly("keyframe_requests_in", &PeerStats::keyframe_requests_in)
+      .def_readonly("keyframe_requests_out", &PeerStats::keyframe_requests_out)
+      .def_readonly("transport_feedback_out", &PeerStats::transport_feedback_out)
+      .def_readonly("layer_switches", &PeerStats::layer_switches)
+      .def_readonly("impairment_drops", &PeerStats::impairment_drops)
+      .def_readonly("bandwidth_estimate_bps", &PeerStats::bandwidth_estimate_bps);
   DefRepr(stats, {"state", "rtp_packets_in", "rtp_packets_out", "bytes_in",
                   "bytes_out", "srtp_failures", "data_messages_in",
-                  "data_messages_out"});
+                  "data_messages_out", "video_packets_in", "video_packets_out",
+                  "rtx_packets_out", "nacks_in", "keyframe_requests_in",
+                  "keyframe_requests_out", "transport_feedback_out",
+                  "layer_switches", "impairment_drops", "bandwidth_estimate_bps"});
+
+  py::enum_<VideoSource>(m, "VideoSource", "What a participant's video shows.")
+      .value("CAMERA", VideoSource::kCamera)
+      .value("SCREEN", VideoSource::kScreen);
 
   py::class_<Engine::Options> options(m, "EngineOptions",
                                       "Where the media workers listen.");
@@ -112,6 +129,38 @@ void BindEngine(py::module_& m) {
             return Unwrap(h.get().GetStats(participant));
           },
           py::arg("participant"), "The participant's transport counters.")
+      .def(
+          "set_video_subscription",
+          [](EngineHandle& h, ParticipantId subscriber, std::string_view mid, bool paused,
+             int max_width, int max_height) {
+            ThrowIfError(h.get().SetVideoSubscription(
+                subscriber, mid, VideoSubscription{paused, max_width, max_height}));
+          },
+          py::arg("subscriber"), py::arg("mid"), py::arg("paused") = false,
+          py::arg("max_width") = 0, py::arg("max_height") = 0,
+          "The subscriber's tile for the video slot `mid`: its size (the SFU "
+          "sends the simulcast layer that fits) or paused (nothing sent).")
+      .def(
+          "set_video_paused",
+          [](EngineHandle& h, ParticipantId publisher, VideoSource source, bool paused) {
+            ThrowIfError(h.get().SetVideoPaused(publisher, source, paused));
+          },
+          py::arg("publisher"), py::arg("source"), py::arg("paused"),
+          "Camera (or screen share) off or on for everyone, without renegotiation.")
+      .def(
+          "set_egress_impairment",
+          [](EngineHandle& h, ParticipantId participant, double loss,
+             int64_t max_bitrate_bps) {
+            ThrowIfError(h.get().SetEgressImpairment(
+                participant, NetworkImpairment{loss, max_bitrate_bps}));
+          },
+          py::arg("participant"), py::arg("loss") = 0.0, py::arg("max_bitrate_bps") = 0,
+          "Test hook: random loss (0..1) and a rate limit on what the server "
+          "sends the participant.")
+      .def(
+          "active_speaker",
+          [](EngineHandle& h, RoomId room) { return h.get().ActiveSpeaker(room); },
+          py::arg("room"), "The room's active speaker, or None.")
       .def_property_readonly(
           "listen_addresses",
           [](EngineHandle& h) { return h.get().listen_addresses(); },

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,32 @@ enum class PeerState {
 };
 std::string_view ToString(PeerState s);
 
+// Video: a participant publishes its camera and, optionally, its screen
+// share, each on a video section of its offer that it sends on (the first
+// such section is the camera, the second the screen share; simulcast with
+// a=simulcast/rid, up to three layers). Every video section it can receive
+// on is a slot the SFU fills with another participant's camera or screen
+// share; which participant is in which slot, and who the active speaker
+// is, the engine sends on the participant's "control" data channel (see
+// docs/sfu.md).
+enum class VideoSource { kCamera, kScreen };
+
+// What a subscriber asks of one slot: the size of the tile that shows it
+// (the SFU picks the simulcast layer that fits; 0: no limit), or nothing
+// at all while the tile is hidden.
+struct VideoSubscription {
+  bool paused = false;
+  int max_width = 0;
+  int max_height = 0;
+};
+
+// Test hook: what the network would do to the packets the server sends a
+// participant (random loss, a rate limit that drops what exceeds it).
+struct NetworkImpairment {
+  double loss = 0;              // 0..1
+  int64_t max_bitrate_bps = 0;  // 0: none
+};
+
 struct PeerStats {
   PeerState state = PeerState::kConnecting;
   uint64_t rtp_packets_in = 0;
@@ -56,6 +83,17 @@ struct PeerStats {
   uint64_t srtp_failures = 0;      // authentication or replay failures
   uint64_t data_messages_in = 0;
   uint64_t data_messages_out = 0;
+  // Video.
+  uint64_t video_packets_in = 0;      // from the participant (incl. RTX)
+  uint64_t video_packets_out = 0;     // to it (incl. RTX, before impairment)
+  uint64_t rtx_packets_out = 0;       // retransmissions answering its NACKs
+  uint64_t nacks_in = 0;              // NACK messages it sent
+  uint64_t keyframe_requests_in = 0;  // PLI/FIR it sent
+  uint64_t keyframe_requests_out = 0; // PLIs the SFU sent it (as publisher)
+  uint64_t transport_feedback_out = 0;
+  uint64_t layer_switches = 0;        // source switches on its slots
+  uint64_t impairment_drops = 0;
+  int64_t bandwidth_estimate_bps = 0; // its downlink, as the SFU estimates it
 };
 
 class Engine {
@@ -97,6 +135,22 @@ class Engine {
   // Applies what the workers reported; returns how many reports it applied.
   virtual int Poll() = 0;
   virtual absl::StatusOr<PeerStats> GetStats(ParticipantId participant) = 0;
+
+  // The subscriber's wish for the slot with this mid. NotFound for an
+  // unknown participant or mid; InvalidArgument for negative sizes.
+  virtual absl::Status SetVideoSubscription(ParticipantId subscriber, std::string_view mid,
+                                            const VideoSubscription& subscription) = 0;
+  // Camera off (or screen share paused) without renegotiation: nothing of
+  // it is forwarded until it resumes (with a keyframe). NotFound if the
+  // participant does not publish that source.
+  virtual absl::Status SetVideoPaused(ParticipantId publisher, VideoSource source,
+                                      bool paused) = 0;
+  // Test hook (see NetworkImpairment). InvalidArgument for loss outside
+  // 0..1 or a negative rate.
+  virtual absl::Status SetEgressImpairment(ParticipantId participant,
+                                           const NetworkImpairment& impairment) = 0;
+  // The room's active speaker (the mixer's newest current speaker), if any.
+  virtual std::optional<ParticipantId> ActiveSpeaker(RoomId room) const = 0;
   // The UDP endpoints the workers listen on ("127.0.0.1:40000", ...).
   virtual std::vector<std::string> listen_addresses() const = 0;
 };

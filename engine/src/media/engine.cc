@@ -195,6 +195,8 @@ class EngineImpl final : public Engine, public ReportSink {
           (void)rooms_.Disconnect(r.participant);
           peers_.erase(r.participant);
         }
+      } else if (r.kind == media::Report::Kind::kActiveSpeaker) {
+        active_speakers_[peers_[r.participant].room] = r.participant;
       } else {
         // Chat from a data channel: the room validates and keeps it, and
         // its ChatPosted event sends it to everyone.
@@ -220,7 +222,75 @@ class EngineImpl final : public Engine, public ReportSink {
     s.srtp_failures = c.srtp_failures.load(std::memory_order_relaxed);
     s.data_messages_in = c.data_messages_in.load(std::memory_order_relaxed);
     s.data_messages_out = c.data_messages_out.load(std::memory_order_relaxed);
+    s.video_packets_in = c.video_packets_in.load(std::memory_order_relaxed);
+    s.video_packets_out = c.video_packets_out.load(std::memory_order_relaxed);
+    s.rtx_packets_out = c.rtx_packets_out.load(std::memory_order_relaxed);
+    s.nacks_in = c.nacks_in.load(std::memory_order_relaxed);
+    s.keyframe_requests_in = c.keyframe_requests_in.load(std::memory_order_relaxed);
+    s.keyframe_requests_out = c.keyframe_requests_out.load(std::memory_order_relaxed);
+    s.transport_feedback_out = c.transport_feedback_out.load(std::memory_order_relaxed);
+    s.layer_switches = c.layer_switches.load(std::memory_order_relaxed);
+    s.impairment_drops = c.impairment_drops.load(std::memory_order_relaxed);
+    s.bandwidth_estimate_bps = c.bandwidth_estimate_bps.load(std::memory_order_relaxed);
     return s;
+  }
+
+  absl::Status SetVideoSubscription(ParticipantId subscriber, std::string_view mid,
+                                    const VideoSubscription& subscription) override {
+    if (subscription.max_width < 0 || subscription.max_height < 0) {
+      return absl::InvalidArgumentError("max_width and max_height must be >= 0");
+    }
+    auto it = peers_.find(subscriber);
+    if (it == peers_.end()) return NoMedia(subscriber);
+    if (std::find(it->second.slot_mids.begin(), it->second.slot_mids.end(), mid) ==
+        it->second.slot_mids.end()) {
+      return absl::NotFoundError(absl::StrCat("participant ", ToInt(subscriber),
+                                              " receives no video on mid '", Sv(mid), "'"));
+    }
+    const VideoSubscriptionSettings settings{subscription.paused, subscription.max_width,
+                                             subscription.max_height};
+    PostToPeer(it->second, [subscriber, m = std::string(mid), settings](WorkerMedia& media) {
+      media.SetVideoSubscription(subscriber, m, settings);
+    });
+    return absl::OkStatus();
+  }
+
+  absl::Status SetVideoPaused(ParticipantId publisher, VideoSource source,
+                              bool paused) override {
+    auto it = peers_.find(publisher);
+    if (it == peers_.end()) return NoMedia(publisher);
+    const VideoSourceKind kind =
+        source == VideoSource::kScreen ? VideoSourceKind::kScreen : VideoSourceKind::kCamera;
+    if (std::find(it->second.sources.begin(), it->second.sources.end(), kind) ==
+        it->second.sources.end()) {
+      return absl::NotFoundError(absl::StrCat(
+          "participant ", ToInt(publisher), " publishes no ",
+          source == VideoSource::kScreen ? "screen share" : "camera"));
+    }
+    PostToPeer(it->second, [publisher, kind, paused](WorkerMedia& media) {
+      media.SetVideoPublicationPaused(publisher, kind, paused);
+    });
+    return absl::OkStatus();
+  }
+
+  absl::Status SetEgressImpairment(ParticipantId participant,
+                                   const NetworkImpairment& impairment) override {
+    if (!(impairment.loss >= 0 && impairment.loss <= 1) || impairment.max_bitrate_bps < 0) {
+      return absl::InvalidArgumentError("loss must be in 0..1 and max_bitrate_bps >= 0");
+    }
+    auto it = peers_.find(participant);
+    if (it == peers_.end()) return NoMedia(participant);
+    const EgressImpairment e{impairment.loss, impairment.max_bitrate_bps};
+    PostToPeer(it->second, [participant, e](WorkerMedia& media) {
+      media.SetEgressImpairment(participant, e);
+    });
+    return absl::OkStatus();
+  }
+
+  std::optional<ParticipantId> ActiveSpeaker(RoomId room) const override {
+    auto it = active_speakers_.find(room);
+    if (it == active_speakers_.end()) return std::nullopt;
+    return it->second;
   }
 
   std::vector<std::string> listen_addresses() const override {
@@ -241,7 +311,14 @@ class EngineImpl final : public Engine, public ReportSink {
     uint32_t audio_ssrc = 0;  // kept across ICE restarts
     std::string remote_fingerprint;
     std::string remote_ufrag;
+    std::vector<std::string> slot_mids;
+    std::vector<VideoSourceKind> sources;
   };
+
+  static absl::Status NoMedia(ParticipantId participant) {
+    return absl::NotFoundError(absl::StrCat("participant ", ToInt(participant),
+                                            " has no media connection"));
+  }
 
   struct PendingOffer {
     LocalParams local;
@@ -277,7 +354,11 @@ class EngineImpl final : public Engine, public ReportSink {
     const bool on_hold = info.waiting;
     const bool muted = info.muted;
     PeerRecord record{info.room, index, counters, audio_ssrc,
-                      setup.dtls.remote_fingerprint, setup.remote_ice.ufrag};
+                      setup.dtls.remote_fingerprint, setup.remote_ice.ufrag, {}, {}};
+    for (const VideoSlotParams& v : setup.video.slots) record.slot_mids.push_back(v.mid);
+    for (const VideoPublicationParams& v : setup.video.publications) {
+      record.sources.push_back(v.source);
+    }
     slot.worker->Post([media, setup = std::move(setup), counters, participant,
                        on_hold, muted]() mutable {
       media->AddPeer(std::move(setup), counters);
@@ -342,6 +423,7 @@ class EngineImpl final : public Engine, public ReportSink {
   std::vector<Slot> workers_;
   absl::flat_hash_map<ParticipantId, PeerRecord> peers_;
   absl::flat_hash_map<ParticipantId, PendingOffer> pending_offers_;
+  absl::flat_hash_map<RoomId, ParticipantId> active_speakers_;
   SubscriptionId subscription_{};
   absl::Mutex mu_;
   std::vector<media::Report> reports_ ABSL_GUARDED_BY(mu_);

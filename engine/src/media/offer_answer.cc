@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "common/absl_compat.h"
 #include "konfero/sdp/negotiation.h"
+#include "media/video_negotiation.h"
 #include "openssl/rand.h"
 
 namespace konfero::media {
@@ -13,6 +14,12 @@ namespace {
 // Host candidate priority for a UDP host candidate (RFC 8445 5.1.2.1, type
 // preference 126, local preference 65535, component 1).
 constexpr uint32_t kHostPriority = (126u << 24) | (65535u << 8) | 255u;
+
+uint32_t RandomSsrc() {
+  uint32_t ssrc = 0;
+  while (ssrc == 0) RAND_bytes(reinterpret_cast<unsigned char*>(&ssrc), sizeof(ssrc));
+  return ssrc;
+}
 
 std::string RandomSessionId() {
   uint64_t id = 0;
@@ -122,11 +129,13 @@ absl::StatusOr<Negotiated> NegotiateOffer(std::string_view offer_text,
     }
     break;
   }
+  AddVideoSlotTracks(*offer, local.cname, RandomSsrc, options);
   absl::StatusOr<sdp::SessionDescription> answer = sdp::BuildAnswer(*offer, options);
   if (!answer.ok()) return answer.status();
   absl::StatusOr<PeerSetup> setup = ExtractSetup(
       *offer, *answer, SetupOf(*answer) == sdp::SetupRole::kActive, local);
   if (!setup.ok()) return setup.status();
+  setup->video = ExtractVideoParams(*offer, *answer);
   return Negotiated{*std::move(setup), sdp::SerializeSdp(*answer)};
 }
 

@@ -8,6 +8,7 @@
 
 #include "rtp/rtcp_header.h"
 #include "rtp/rtcp_packet.h"
+#include "rtp/rtp_header_extensions.h"
 #include "rtp/rtp_packet.h"
 
 namespace konfero::media {
@@ -49,7 +50,14 @@ PeerTransport::PeerTransport(PeerSetup setup, stun::IceLiteAgent ice,
       ice_(std::move(ice)),
       dtls_(std::move(dtls)),
       owner_(owner),
-      counters_(std::move(counters)) {}
+      counters_(std::move(counters)) {
+  feedback_ssrc_ = setup_.audio.send_ssrc;
+  for (const VideoSlotParams& slot : setup_.video.slots) {
+    if (feedback_ssrc_ == 0) feedback_ssrc_ = slot.ssrc;
+  }
+  counters_->bandwidth_estimate_bps.store(bandwidth_.target_bps(),
+                                          std::memory_order_relaxed);
+}
 
 PeerTransport::~PeerTransport() = default;
 
@@ -169,7 +177,7 @@ void PeerTransport::HandleRtpOrRtcp(absl::Span<uint8_t> datagram,
       counters_->srtp_failures.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    HandleRtcp(datagram.first(*size));
+    HandleRtcp(datagram.first(*size), arrival_us);
     return;
   }
   std::optional<size_t> size = srtp_->UnprotectRtp(datagram);
@@ -180,11 +188,27 @@ void PeerTransport::HandleRtpOrRtcp(absl::Span<uint8_t> datagram,
   counters_->rtp_packets_in.fetch_add(1, std::memory_order_relaxed);
   std::optional<rtp::RtpPacketView> packet =
       rtp::RtpPacketView::Parse(std::span<const uint8_t>(datagram.data(), *size));
-  if (!packet || !setup_.has_audio) return;
-  audio::InputPacket input;
-  if (transport::ToInputPacket(*packet, setup_.audio, arrival_us, input)) {
-    owner_.OnAudioPacket(*this, input);
+  if (!packet) return;
+  // Every packet with a transport-wide sequence number (audio too: the
+  // peer's estimator counts them all) goes into our feedback.
+  if (const uint8_t id = setup_.video.extensions.transport_cc; id != 0) {
+    if (auto seq = rtp::GetExtension<rtp::TransportSequenceNumber>(*packet, id)) {
+      feedback_.OnPacketReceived(seq->value, arrival_us);
+      if (feedback_ssrc_ == 0) feedback_ssrc_ = 1;
+      // libwebrtc takes feedback only about an SSRC it sends.
+      feedback_media_ssrc_ = packet->ssrc();
+    }
   }
+  if (setup_.has_audio && packet->payload_type() == setup_.audio.payload_type) {
+    audio::InputPacket input;
+    if (transport::ToInputPacket(*packet, setup_.audio, arrival_us, input)) {
+      owner_.OnAudioPacket(*this, input);
+    }
+    return;
+  }
+  if (setup_.video.publications.empty()) return;
+  counters_->video_packets_in.fetch_add(1, std::memory_order_relaxed);
+  owner_.OnVideoRtp(*this, datagram.first(*size), arrival_us);
 }
 
 absl::Status PeerTransport::RestartIce(stun::IceCredentials local,
@@ -195,7 +219,7 @@ absl::Status PeerTransport::RestartIce(stun::IceCredentials local,
   return absl::OkStatus();
 }
 
-void PeerTransport::HandleRtcp(absl::Span<const uint8_t> rtcp) {
+void PeerTransport::HandleRtcp(absl::Span<const uint8_t> rtcp, int64_t now_us) {
   std::optional<rtp::RtcpCompound> compound =
       rtp::ParseRtcp(std::span<const uint8_t>(rtcp.data(), rtcp.size()));
   if (!compound) return;
@@ -207,6 +231,8 @@ void PeerTransport::HandleRtcp(absl::Span<const uint8_t> rtcp) {
     for (const rtp::ReportBlock& block : blocks) {
       if (block.ssrc == setup_.audio.send_ssrc) {
         owner_.OnReceiverLoss(*this, block.fraction_lost * 100 / 256);
+      } else {
+        bandwidth_.OnReceiverReportLoss(block.fraction_lost, now_us);
       }
     }
   };
@@ -215,8 +241,103 @@ void PeerTransport::HandleRtcp(absl::Span<const uint8_t> rtcp) {
       report(rr->report_blocks);
     } else if (const auto* sr = std::get_if<rtp::SenderReport>(&packet)) {
       report(sr->report_blocks);
+    } else if (const auto* fb = std::get_if<rtp::TransportFeedback>(&packet)) {
+      bandwidth_.OnTransportFeedback(*fb, now_us);
+    } else if (const auto* remb = std::get_if<rtp::Remb>(&packet)) {
+      bandwidth_.OnRemb(remb->bitrate_bps, now_us);
+    } else if (std::holds_alternative<rtp::Nack>(packet)) {
+      counters_->nacks_in.fetch_add(1, std::memory_order_relaxed);
+      owner_.OnVideoFeedback(*this, packet, now_us);
+    } else if (std::holds_alternative<rtp::Pli>(packet) ||
+               std::holds_alternative<rtp::Fir>(packet)) {
+      counters_->keyframe_requests_in.fetch_add(1, std::memory_order_relaxed);
+      owner_.OnVideoFeedback(*this, packet, now_us);
     }
   }
+  counters_->bandwidth_estimate_bps.store(bandwidth_.target_bps(),
+                                          std::memory_order_relaxed);
+}
+
+bool PeerTransport::Impaired(size_t bytes, int64_t now_us) {
+  if (impairment_.loss > 0) {
+    // xorshift64*: cheap, deterministic per peer, good enough for loss.
+    impairment_random_ ^= impairment_random_ >> 12;
+    impairment_random_ ^= impairment_random_ << 25;
+    impairment_random_ ^= impairment_random_ >> 27;
+    const uint64_t r = impairment_random_ * 0x2545F4914F6CDD1Dull;
+    if (static_cast<double>(r >> 11) * 0x1.0p-53 < impairment_.loss) return true;
+  }
+  if (impairment_.max_bitrate_bps > 0) {
+    const double rate = static_cast<double>(impairment_.max_bitrate_bps) / 8e6;  // bytes/us
+    const double burst = rate * 50'000;  // 50 ms of data
+    impairment_tokens_ = std::min(
+        burst, impairment_tokens_ + rate * static_cast<double>(now_us - impairment_refill_us_));
+    impairment_refill_us_ = now_us;
+    if (impairment_tokens_ < static_cast<double>(bytes)) return true;
+    impairment_tokens_ -= static_cast<double>(bytes);
+  }
+  return false;
+}
+
+void PeerTransport::SetEgressImpairment(const EgressImpairment& impairment) {
+  impairment_ = impairment;
+  impairment_tokens_ = 0;
+  impairment_refill_us_ = 0;
+}
+
+bool PeerTransport::SendRtp(absl::Span<const uint8_t> packet, int64_t now_us,
+                            bool retransmission) {
+  if (!srtp_ || !ice_.selected_address()) return false;
+  if (packet.size() > send_buffer_.size() - dtls::SrtpSession::kMaxRtpOverhead) return false;
+  std::memcpy(send_buffer_.data(), packet.data(), packet.size());
+  std::optional<rtp::MutableRtpPacket> rtp_packet =
+      rtp::MutableRtpPacket::Parse(std::span<uint8_t>(send_buffer_.data(), packet.size()));
+  if (!rtp_packet) return false;
+  const VideoExtensionIds& ids = setup_.video.extensions;
+  if (ids.abs_send_time != 0) {
+    (void)rtp::SetExtension(*rtp_packet, ids.abs_send_time,
+                            rtp::AbsSendTime::FromMicros(now_us));
+  }
+  if (ids.transport_cc != 0) {
+    const uint16_t seq = next_transport_sequence_++;
+    if (rtp::SetExtension(*rtp_packet, ids.transport_cc,
+                          rtp::TransportSequenceNumber{seq})) {
+      bandwidth_.OnPacketSent(seq, packet.size(), now_us);
+    }
+  }
+  counters_->video_packets_out.fetch_add(1, std::memory_order_relaxed);
+  if (retransmission) counters_->rtx_packets_out.fetch_add(1, std::memory_order_relaxed);
+  // The impairment stands for the network: the packet counts as sent.
+  if (Impaired(packet.size(), now_us)) {
+    counters_->impairment_drops.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  std::optional<size_t> protected_size =
+      srtp_->ProtectRtp(absl::MakeSpan(send_buffer_), packet.size());
+  if (!protected_size) return false;
+  counters_->rtp_packets_out.fetch_add(1, std::memory_order_relaxed);
+  counters_->bytes_out.fetch_add(*protected_size, std::memory_order_relaxed);
+  owner_.SendDatagram(absl::MakeConstSpan(send_buffer_.data(), *protected_size),
+                      *ice_.selected_address());
+  return true;
+}
+
+void PeerTransport::SendRtcp(absl::Span<const uint8_t> rtcp) {
+  if (!srtp_ || !ice_.selected_address()) return;
+  // A compound packet (RFC 3550 6.1): an empty receiver report first, then
+  // the feedback.
+  constexpr size_t kEmptyRr = 8;
+  if (kEmptyRr + rtcp.size() > send_buffer_.size() - dtls::SrtpSession::kMaxRtcpOverhead) return;
+  rtp::ReceiverReport rr;
+  rr.sender_ssrc = feedback_ssrc_ != 0 ? feedback_ssrc_ : 1;
+  rr.SerializeTo(std::span<uint8_t>(send_buffer_.data(), kEmptyRr));
+  std::memcpy(send_buffer_.data() + kEmptyRr, rtcp.data(), rtcp.size());
+  std::optional<size_t> protected_size =
+      srtp_->ProtectRtcp(absl::MakeSpan(send_buffer_), kEmptyRr + rtcp.size());
+  if (!protected_size) return;
+  counters_->bytes_out.fetch_add(*protected_size, std::memory_order_relaxed);
+  owner_.SendDatagram(absl::MakeConstSpan(send_buffer_.data(), *protected_size),
+                      *ice_.selected_address());
 }
 
 void PeerTransport::SendAudio(const audio::EncodedFrame& frame) {
@@ -247,8 +368,19 @@ void PeerTransport::SendData(std::string_view label, sctp::MessageKind kind,
   FlushSctp();
 }
 
-void PeerTransport::OnTimer(absl::Time now) {
+void PeerTransport::OnTimer(absl::Time now, int64_t now_us) {
   if (state_ == PeerState::kClosed || state_ == PeerState::kFailed) return;
+  if (srtp_ && feedback_ssrc_ != 0) {
+    if (std::optional<rtp::TransportFeedback> fb =
+            feedback_.MaybeBuild(now_us, feedback_ssrc_, feedback_media_ssrc_)) {
+      std::array<uint8_t, 1200> out{};
+      if (fb->SerializedSize() <= out.size()) {
+        const size_t n = fb->SerializeTo(out);
+        SendRtcp(absl::MakeConstSpan(out.data(), n));
+        counters_->transport_feedback_out.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
   if (std::optional<absl::Time> due = dtls_->NextTimeout(now); due && *due <= now) {
     if (!dtls_->HandleTimeout(now).ok()) Fail("DTLS gave up retransmitting");
     FlushDtls();
@@ -288,6 +420,7 @@ void PeerTransport::OnAssociationDown(sctp::SctpAssociation*,
 void PeerTransport::OnChannelOpen(sctp::SctpAssociation*,
                                   const sctp::DataChannelInfo& channel) {
   channels_[channel.stream_id] = channel.label;
+  owner_.OnDataChannelOpen(*this, channel.label);
 }
 
 void PeerTransport::OnMessage(sctp::SctpAssociation*, uint16_t stream_id,

@@ -23,12 +23,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "bwe/bandwidth_estimator.h"
+#include "bwe/transport_feedback_generator.h"
 #include "dtls/dtls_certificate.h"
 #include "dtls/dtls_transport.h"
 #include "dtls/srtp_session.h"
 #include "konfero/audio/audio_types.h"
 #include "konfero/engine.h"
 #include "konfero/net/ip_endpoint.h"
+#include "media/video_params.h"
+#include "rtp/rtcp_packet.h"
 #include "sctp/sctp_association.h"
 #include "stun/ice_lite.h"
 #include "transport/audio_rtp.h"
@@ -43,6 +47,7 @@ struct PeerSetup {
   stun::IceCredentials remote_ice;
   dtls::DtlsTransportConfig dtls;
   transport::AudioRtpParams audio;
+  VideoParams video;
   absl::Duration consent_timeout = absl::Seconds(30);
   bool has_audio = false;
   bool has_data_channels = false;
@@ -62,9 +67,41 @@ struct PeerCounters {
   std::atomic<uint64_t> srtp_failures{0};
   std::atomic<uint64_t> data_messages_in{0};
   std::atomic<uint64_t> data_messages_out{0};
+  std::atomic<uint64_t> video_packets_in{0};
+  std::atomic<uint64_t> video_packets_out{0};
+  std::atomic<uint64_t> rtx_packets_out{0};
+  std::atomic<uint64_t> nacks_in{0};
+  std::atomic<uint64_t> keyframe_requests_in{0};
+  std::atomic<uint64_t> keyframe_requests_out{0};
+  std::atomic<uint64_t> transport_feedback_out{0};
+  std::atomic<uint64_t> impairment_drops{0};
+  std::atomic<uint64_t> layer_switches{0};
+  std::atomic<int64_t> bandwidth_estimate_bps{0};
 };
 
-class PeerTransport final : private sctp::SctpAssociation::Listener {
+// Test hook: loss and a rate limit (a policer) on what the server sends to
+// a peer, to prove layer adaptation and loss repair on real clients.
+struct EgressImpairment {
+  double loss = 0;               // 0..1, drawn per RTP packet
+  int64_t max_bitrate_bps = 0;   // 0: unlimited
+};
+
+// What the SFU (media/video_router.h) needs of a peer's transport; a seam
+// for tests and benchmarks.
+class VideoPeer {
+ public:
+  virtual ~VideoPeer() = default;
+  virtual const PeerSetup& setup() const = 0;
+  virtual bool SendRtp(absl::Span<const uint8_t> packet, int64_t now_us,
+                       bool retransmission) = 0;
+  virtual void SendRtcp(absl::Span<const uint8_t> rtcp) = 0;
+  virtual void SendData(std::string_view label, sctp::MessageKind kind,
+                        absl::Span<const uint8_t> message) = 0;
+  virtual int64_t bandwidth_estimate_bps() const = 0;
+  virtual PeerCounters& counters() = 0;
+};
+
+class PeerTransport final : public VideoPeer, private sctp::SctpAssociation::Listener {
  public:
   class Owner {
    public:
@@ -80,6 +117,14 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
     // The peer's RTCP receiver report on the audio we send: the fraction
     // lost, in percent.
     virtual void OnReceiverLoss(PeerTransport& peer, int loss_percent) = 0;
+    // A decrypted RTP packet that is not the peer's audio (its video, or
+    // RTX); the owner may rewrite it in place.
+    virtual void OnVideoRtp(PeerTransport& peer, absl::Span<uint8_t> packet,
+                            int64_t arrival_us) = 0;
+    // NACK, PLI or FIR from the peer about video we send it.
+    virtual void OnVideoFeedback(PeerTransport& peer, const rtp::RtcpPacket& packet,
+                                 int64_t now_us) = 0;
+    virtual void OnDataChannelOpen(PeerTransport& peer, std::string_view label) = 0;
   };
 
   static absl::StatusOr<std::unique_ptr<PeerTransport>> Create(
@@ -87,7 +132,7 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
       Owner& owner, std::shared_ptr<PeerCounters> counters, absl::Time now);
   ~PeerTransport() override;
 
-  const PeerSetup& setup() const { return setup_; }
+  const PeerSetup& setup() const override { return setup_; }
   PeerState state() const { return state_; }
   // Why the transport failed, for logs; empty unless state() is kFailed.
   const std::string& failure_reason() const { return failure_reason_; }
@@ -109,11 +154,24 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
   absl::Status RestartIce(stun::IceCredentials local, stun::IceCredentials remote);
 
   void SendAudio(const audio::EncodedFrame& frame);
+  // Sends a plain RTP packet (video or RTX) after stamping the
+  // transport-wide sequence number and abs-send-time elements it carries
+  // (their ids from the negotiated VideoParams), then SRTP. False if it
+  // was not sent (no transport yet, or dropped by the impairment).
+  bool SendRtp(absl::Span<const uint8_t> packet, int64_t now_us,
+               bool retransmission) override;
+  // Sends a plain RTCP compound packet (SRTCP-protected).
+  void SendRtcp(absl::Span<const uint8_t> rtcp) override;
+  // The estimate of what the peer's downlink takes (bits per second).
+  int64_t bandwidth_estimate_bps() const override { return bandwidth_.target_bps(); }
+  void SetEgressImpairment(const EgressImpairment& impairment);
+  PeerCounters& counters() override { return *counters_; }
   // Sends on every open channel with this label (no-op if none).
   void SendData(std::string_view label, sctp::MessageKind kind,
-                absl::Span<const uint8_t> message);
-  // DTLS retransmissions, SCTP timers, ICE consent.
-  void OnTimer(absl::Time now);
+                absl::Span<const uint8_t> message) override;
+  // DTLS retransmissions, SCTP timers, ICE consent, transport-wide
+  // feedback to the peer. `now_us` is on the clock of arrival_us.
+  void OnTimer(absl::Time now, int64_t now_us);
   void Close();
 
  private:
@@ -126,7 +184,8 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
   void OnDtlsConnected();
   void FeedSctp(std::vector<std::vector<uint8_t>> records);
   void FlushSctp();
-  void HandleRtcp(absl::Span<const uint8_t> rtcp);
+  void HandleRtcp(absl::Span<const uint8_t> rtcp, int64_t now_us);
+  bool Impaired(size_t bytes, int64_t now_us);
 
   // sctp::SctpAssociation::Listener
   void OnAssociationUp(sctp::SctpAssociation*) override {}
@@ -151,6 +210,15 @@ class PeerTransport final : private sctp::SctpAssociation::Listener {
   // Where DTLS came from, until ICE nominates an address.
   std::optional<net::IpEndpoint> last_dtls_source_;
   std::array<uint8_t, 1500> send_buffer_{};
+  uint16_t next_transport_sequence_ = 1;
+  bwe::BandwidthEstimator bandwidth_;
+  bwe::TransportFeedbackGenerator feedback_;
+  uint32_t feedback_ssrc_ = 0;        // the sender SSRC of our RTCP
+  uint32_t feedback_media_ssrc_ = 0;  // an SSRC the peer sends, for feedback
+  EgressImpairment impairment_;
+  uint64_t impairment_random_ = 0x9E3779B97F4A7C15ull;
+  double impairment_tokens_ = 0;  // bytes
+  int64_t impairment_refill_us_ = 0;
 };
 
 }  // namespace konfero::media

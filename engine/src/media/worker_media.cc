@@ -68,6 +68,7 @@ void WorkerMedia::AddPeer(PeerSetup setup,
     }
     room.mixer = *std::move(mixer);
   }
+  if (!room.video) room.video = std::make_unique<VideoRouter>();
   absl::StatusOr<audio::ParticipantId> mixer_id =
       room.mixer->AddParticipant(audio::Codec::kOpus);
   const ParticipantId participant = setup.participant;
@@ -84,6 +85,7 @@ void WorkerMedia::AddPeer(PeerSetup setup,
     return;
   }
   by_ufrag_[ufrag] = transport->get();
+  room.video->AddPeer(**transport, /*on_hold=*/false);
   room.peers[participant] =
       PeerEntry{*std::move(transport), *mixer_id, std::move(counters)};
 }
@@ -109,6 +111,7 @@ void WorkerMedia::RemovePeer(ParticipantId participant) {
   PeerEntry* peer = FindPeer(participant, &room);
   if (!peer) return;
   ForgetAddresses(peer->transport.get());
+  room->video->RemovePeer(participant);
   peer->transport->Close();
   (void)room->mixer->RemoveParticipant(peer->mixer_id);
   const RoomId room_id = peer->transport->setup().room;
@@ -132,6 +135,31 @@ void WorkerMedia::SetOnHold(ParticipantId participant, bool on_hold) {
   RoomEntry* room = nullptr;
   if (PeerEntry* peer = FindPeer(participant, &room)) {
     (void)room->mixer->SetOnHold(peer->mixer_id, on_hold);
+    room->video->SetOnHold(participant, on_hold);
+    peer->on_hold = on_hold;
+  }
+}
+
+void WorkerMedia::SetVideoSubscription(ParticipantId participant, const std::string& mid,
+                                       VideoSubscriptionSettings settings) {
+  RoomEntry* room = nullptr;
+  if (FindPeer(participant, &room)) {
+    (void)room->video->SetSubscription(participant, mid, settings);
+  }
+}
+
+void WorkerMedia::SetVideoPublicationPaused(ParticipantId participant,
+                                            VideoSourceKind source, bool paused) {
+  RoomEntry* room = nullptr;
+  if (FindPeer(participant, &room)) {
+    (void)room->video->SetPublicationPaused(participant, source, paused);
+  }
+}
+
+void WorkerMedia::SetEgressImpairment(ParticipantId participant,
+                                      EgressImpairment impairment) {
+  if (PeerEntry* peer = FindPeer(participant)) {
+    peer->transport->SetEgressImpairment(impairment);
   }
 }
 
@@ -196,6 +224,25 @@ void WorkerMedia::OnAudioPacket(PeerTransport& peer,
   }
 }
 
+void WorkerMedia::OnVideoRtp(PeerTransport& peer, absl::Span<uint8_t> packet,
+                             int64_t arrival_us) {
+  RoomEntry* room = nullptr;
+  if (FindPeer(peer.setup().participant, &room)) room->video->OnRtp(peer, packet, arrival_us);
+}
+
+void WorkerMedia::OnVideoFeedback(PeerTransport& peer, const rtp::RtcpPacket& packet,
+                                  int64_t now_us) {
+  RoomEntry* room = nullptr;
+  if (FindPeer(peer.setup().participant, &room)) room->video->OnFeedback(peer, packet, now_us);
+}
+
+void WorkerMedia::OnDataChannelOpen(PeerTransport& peer, std::string_view label) {
+  RoomEntry* room = nullptr;
+  if (label == "control" && FindPeer(peer.setup().participant, &room)) {
+    room->video->OnControlChannelOpen(peer);
+  }
+}
+
 void WorkerMedia::OnStateChanged(PeerTransport& peer, PeerState state) {
   reports_.Deliver({Report::Kind::kStateChanged, peer.setup().participant,
                     state, peer.failure_reason()});
@@ -211,6 +258,15 @@ void WorkerMedia::OnDataMessage(PeerTransport& peer, std::string_view label,
                      PeerState::kConnected,
                      std::string(reinterpret_cast<const char*>(message.data()),
                                  message.size())});
+    return;
+  }
+  if (label == "control") {
+    if (kind != sctp::MessageKind::kText) return;
+    RoomEntry* room = nullptr;
+    if (FindPeer(peer.setup().participant, &room)) {
+      room->video->OnControlMessage(
+          peer, std::string_view(reinterpret_cast<const char*>(message.data()), message.size()));
+    }
     return;
   }
   // Any other channel is relayed to the same label of every other peer.
@@ -243,6 +299,7 @@ void WorkerMedia::ScheduleTick() {
 
 void WorkerMedia::Tick() {
   audio::EncodedFrame& frame = frame_;
+  ++ticks_;
   for (auto& [room_id, room] : rooms_) {
     room.mixer->Tick();
     for (auto& [id, peer] : room.peers) {
@@ -250,8 +307,31 @@ void WorkerMedia::Tick() {
         peer.transport->SendAudio(frame);
       }
     }
+    UpdateActiveSpeaker(room);
   }
   worker_->FlushSends();
+}
+
+// The active speaker: of the mixer's current speakers, the one who started
+// speaking last; it stays until it stops or another starts.
+void WorkerMedia::UpdateActiveSpeaker(RoomEntry& room) {
+  const PeerEntry* newest = nullptr;
+  bool active_still_speaks = false;
+  for (auto& [id, peer] : room.peers) {
+    const bool speaker = !peer.on_hold && room.mixer->IsSpeaker(peer.mixer_id);
+    if (speaker && !peer.speaker) peer.speaker_since = ticks_;
+    peer.speaker = speaker;
+    if (!speaker) continue;
+    if (room.active_speaker == id) active_still_speaks = true;
+    if (newest == nullptr || peer.speaker_since > newest->speaker_since) newest = &peer;
+  }
+  if (newest == nullptr) return;
+  const ParticipantId candidate = newest->transport->setup().participant;
+  if (room.active_speaker == candidate) return;
+  if (active_still_speaks && newest->speaker_since != ticks_) return;
+  room.active_speaker = candidate;
+  room.video->SetActiveSpeaker(candidate);
+  reports_.Deliver({Report::Kind::kActiveSpeaker, candidate, PeerState::kConnected, {}});
 }
 
 void WorkerMedia::ScheduleHousekeeping() {
@@ -259,8 +339,10 @@ void WorkerMedia::ScheduleHousekeeping() {
   housekeeping_timer_->async_wait([this](const boost::system::error_code& error) {
     if (error || shut_down_) return;
     const absl::Time now = absl::Now();
+    const int64_t now_us = NowMicros();
     for (auto& [room_id, room] : rooms_) {
-      for (auto& [id, peer] : room.peers) peer.transport->OnTimer(now);
+      for (auto& [id, peer] : room.peers) peer.transport->OnTimer(now, now_us);
+      room.video->OnTimer(now_us);
     }
     worker_->FlushSends();
     ScheduleHousekeeping();

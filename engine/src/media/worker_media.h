@@ -24,6 +24,7 @@
 #include "dtls/dtls_certificate.h"
 #include "konfero/audio/mixer.h"
 #include "media/peer_transport.h"
+#include "media/video_router.h"
 #include "common/absl_compat.h"
 #include "transport/worker.h"
 
@@ -31,7 +32,7 @@ namespace konfero::media {
 
 // What a worker reports to the control thread.
 struct Report {
-  enum class Kind { kStateChanged, kChatText };
+  enum class Kind { kStateChanged, kChatText, kActiveSpeaker };
   Kind kind = Kind::kStateChanged;
   ParticipantId participant{};
   PeerState state = PeerState::kConnecting;
@@ -62,6 +63,11 @@ class WorkerMedia final : public transport::DatagramHandler,
                   stun::IceCredentials remote);
   void SetOnHold(ParticipantId participant, bool on_hold);
   void SetMuted(ParticipantId participant, bool muted);
+  void SetVideoSubscription(ParticipantId participant, const std::string& mid,
+                            VideoSubscriptionSettings settings);
+  void SetVideoPublicationPaused(ParticipantId participant, VideoSourceKind source,
+                                 bool paused);
+  void SetEgressImpairment(ParticipantId participant, EgressImpairment impairment);
   void SendChat(RoomId room, const std::string& json);
   void Shutdown();
 
@@ -74,10 +80,15 @@ class WorkerMedia final : public transport::DatagramHandler,
     std::unique_ptr<PeerTransport> transport;
     audio::ParticipantId mixer_id = 0;
     std::shared_ptr<PeerCounters> counters;
+    bool speaker = false;
+    uint64_t speaker_since = 0;  // tick
+    bool on_hold = false;
   };
   struct RoomEntry {
     std::unique_ptr<audio::Mixer> mixer;
+    std::unique_ptr<VideoRouter> video;
     absl::flat_hash_map<ParticipantId, PeerEntry> peers;
+    std::optional<ParticipantId> active_speaker;
   };
 
   // PeerTransport::Owner
@@ -90,6 +101,12 @@ class WorkerMedia final : public transport::DatagramHandler,
                      sctp::MessageKind kind,
                      absl::Span<const uint8_t> message) override;
   void OnReceiverLoss(PeerTransport& peer, int loss_percent) override;
+  void OnVideoRtp(PeerTransport& peer, absl::Span<uint8_t> packet,
+                  int64_t arrival_us) override;
+  void OnVideoFeedback(PeerTransport& peer, const rtp::RtcpPacket& packet,
+                       int64_t now_us) override;
+  void OnDataChannelOpen(PeerTransport& peer, std::string_view label) override;
+  void UpdateActiveSpeaker(RoomEntry& room);
 
   PeerEntry* FindPeer(ParticipantId participant, RoomEntry** room = nullptr);
   void ScheduleTick();
@@ -111,6 +128,7 @@ class WorkerMedia final : public transport::DatagramHandler,
   absl::flat_hash_map<net::IpEndpoint, PeerTransport*> by_address_;
   std::array<uint8_t, 1500> scratch_{};
   audio::EncodedFrame frame_{};  // reused by every tick
+  uint64_t ticks_ = 0;
 };
 
 }  // namespace konfero::media
