@@ -385,8 +385,6 @@ void VideoRouter::OnFeedback(VideoPeer& from, const rtp::RtcpPacket& packet,
 void VideoRouter::AnswerNack(Subscriber& sub, const rtp::Nack& nack, int64_t now_us) {
   for (Slot& slot : sub.slots) {
     if (slot.params.ssrc != nack.media_ssrc || !slot.nack) continue;
-    const uint64_t unknown_before = slot.nack->history().stats().not_found_unknown +
-                                    slot.nack->history().stats().not_found_overwritten;
     rtp::Nack upstream;
     for (uint16_t seq : nack.sequence_numbers) {
       rtp::Nack one{nack.sender_ssrc, nack.media_ssrc, {seq}};
@@ -399,7 +397,6 @@ void VideoRouter::AnswerNack(Subscriber& sub, const rtp::Nack& nack, int64_t now
         upstream.sequence_numbers.push_back(static_cast<uint16_t>(seq - slot.sequence_delta));
       }
     }
-    (void)unknown_before;
     if (upstream.sequence_numbers.empty() || !slot.bound) continue;
     auto found = ssrcs_.find(slot.source_ssrc);
     if (found == ssrcs_.end()) continue;
