@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command: installs the dependencies, builds konfero and
-# its Python module, and creates a public demo room in an embedded SQLite
-# database (./konfero-demo.db), printing its invitation: the dial-in number,
-# the PIN and the URL. (The conference server replaces this step once it
-# exists.)
+# starts the conference server (examples/server) on http://127.0.0.1:8080
+# with an embedded SQLite database in ./konfero-data. The first start
+# creates the moderator login "admin" with a generated password and a public
+# demo room, and prints the URLs to open (and the password, once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -12,6 +12,6 @@ BUILD=${BUILD:-$ROOT/build}
 bash scripts/install-deps.sh
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKONFERO_BUILD_TESTS=OFF -DKONFERO_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD" -j "$(nproc)" --target _konfero
-PYTHONPATH="$BUILD/bindings/python" exec /usr/bin/python3 \
-  examples/python/create_public_room.py "${KONFERO_DB:-$ROOT/konfero-demo.db}"
+cmake --build "$BUILD" -j "$(nproc)" --target konfero-server
+exec "$BUILD/examples/server/konfero-server" --listen "${KONFERO_LISTEN:-127.0.0.1:8080}" \
+  --data-dir "${KONFERO_DATA:-$ROOT/konfero-data}" --dial-in-number "+49 30 1234567"

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "casters.h"
+#include "konfero/engine.h"
 #include "konfero/room_service.h"
 
 namespace konfero::python {
@@ -43,6 +44,10 @@ void BindRooms(py::module_& m);
 RoomService& RoomServiceOf(py::handle service);
 // konfero.Engine, the WebRTC media engine (engine_bindings.cc).
 void BindEngine(py::module_& m);
+// The C++ Engine behind a Python konfero.Engine; raises if it is stopped.
+Engine& EngineOf(py::handle engine);
+// konfero.SignallingHub and SignallingSession (signalling_bindings.cc).
+void BindSignalling(py::module_& m);
 // The audio engine; defined in audio_bindings.cc when that file is built in
 // (KONFERO_HAVE_AUDIO_BINDINGS).
 void BindAudio(py::module_& m);

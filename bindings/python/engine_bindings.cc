@@ -64,6 +64,20 @@ void BindEngine(py::module_& m) {
                   "keyframe_requests_out", "transport_feedback_out",
                   "layer_switches", "impairment_drops", "bandwidth_estimate_bps"});
 
+  py::class_<EngineTotals> totals(m, "EngineTotals",
+                                  "Sums over the engine's current peers, for metrics.");
+  totals.def_readonly("peers", &EngineTotals::peers, "Peers with a media connection.")
+      .def_readonly("rtp_packets_in", &EngineTotals::rtp_packets_in,
+                    "RTP packets received from the peers.")
+      .def_readonly("rtp_packets_out", &EngineTotals::rtp_packets_out,
+                    "RTP packets sent to the peers.")
+      .def_readonly("bytes_in", &EngineTotals::bytes_in, "UDP payload bytes received.")
+      .def_readonly("bytes_out", &EngineTotals::bytes_out, "UDP payload bytes sent.")
+      .def_readonly("layer_switches", &EngineTotals::layer_switches,
+                    "Simulcast source switches on the peers' video slots.");
+  DefRepr(totals, {"peers", "rtp_packets_in", "rtp_packets_out", "bytes_in", "bytes_out",
+                   "layer_switches"});
+
   py::enum_<VideoSource>(m, "VideoSource", "What a participant's video shows.")
       .value("CAMERA", VideoSource::kCamera)
       .value("SCREEN", VideoSource::kScreen);
@@ -130,6 +144,10 @@ void BindEngine(py::module_& m) {
           },
           py::arg("participant"), "The participant's transport counters.")
       .def(
+          "totals", [](EngineHandle& h) { return h.get().GetTotals(); },
+          "Counters summed over the peers connected now (an EngineTotals); a "
+          "peer's counts leave the sums when it disconnects.")
+      .def(
           "set_video_subscription",
           [](EngineHandle& h, ParticipantId subscriber, std::string_view mid, bool paused,
              int max_width, int max_height) {
@@ -167,5 +185,7 @@ void BindEngine(py::module_& m) {
           "The UDP endpoints the workers listen on.")
       .def("stop", &EngineHandle::Stop, "Stops the workers; idempotent.");
 }
+
+Engine& EngineOf(py::handle engine) { return engine.cast<EngineHandle&>().get(); }
 
 }  // namespace konfero::python

@@ -15,6 +15,7 @@ PYBIND11_MODULE(_konfero, m) {
   kp::BindEvents(m);
   kp::BindRooms(m);
   kp::BindEngine(m);
+  kp::BindSignalling(m);
 #ifdef KONFERO_HAVE_AUDIO_BINDINGS
   kp::BindAudio(m);
 #endif

@@ -393,6 +393,10 @@ void BindLifetimeAndEvents(py::class_<H>& c) {
           [](H& h) { return h.get().guest_seats_in_use(); },
           "Seats held by browser guests now.")
       .def(
+          "get_stats", [](H& h) { return h.get().GetStats(); },
+          "Counts over every room (a RoomStats): rooms by conference "
+          "state, participants by role, rooms with guests waiting, seats.")
+      .def(
           "subscribe",
           [](H& h, py::function callback, std::optional<RoomId> room) {
             return h.Subscribe(std::move(callback), room);
@@ -413,6 +417,29 @@ void BindLifetimeAndEvents(py::class_<H>& c) {
 }  // namespace
 
 void BindRooms(py::module_& m) {
+  py::class_<RoomStats> stats(m, "RoomStats",
+                              "Counts over the whole service, for metrics.");
+  stats.def_readonly("rooms_idle", &RoomStats::rooms_idle, "Rooms nobody is in.")
+      .def_readonly("rooms_waiting", &RoomStats::rooms_waiting,
+                    "Rooms with guests and no moderator yet.")
+      .def_readonly("rooms_running", &RoomStats::rooms_running,
+                    "Rooms with a moderator present.")
+      .def_readonly("rooms_on_hold", &RoomStats::rooms_on_hold,
+                    "Rooms whose last moderator left; guests wait.")
+      .def_readonly("rooms_with_guests_waiting", &RoomStats::rooms_with_guests_waiting,
+                    "Rooms whose guests sit on the waiting screen.")
+      .def_readonly("moderators", &RoomStats::moderators, "Moderators present.")
+      .def_readonly("browser_guests", &RoomStats::browser_guests,
+                    "Browser guests present.")
+      .def_readonly("phone_guests", &RoomStats::phone_guests, "Phone guests present.")
+      .def_readonly("guest_seats_in_use", &RoomStats::guest_seats_in_use,
+                    "Licence seats held by browser guests.")
+      .def_readonly("guest_seats_total", &RoomStats::guest_seats_total,
+                    "Licence seats, server-wide.");
+  DefRepr(stats, {"rooms_idle", "rooms_waiting", "rooms_running", "rooms_on_hold",
+                  "rooms_with_guests_waiting", "moderators", "browser_guests",
+                  "phone_guests", "guest_seats_in_use", "guest_seats_total"});
+
   py::class_<H> c(
       m, "RoomService",
       "The room domain: users, rooms, public access, the conference "

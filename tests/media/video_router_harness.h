@@ -155,6 +155,8 @@ class FakeVideoPeer final : public VideoPeer {
 
   ParticipantId id() const { return setup_.participant; }
   void set_bandwidth_estimate_bps(int64_t bps) { bandwidth_bps_ = bps; }
+  // A renegotiation: the same transport with new sections.
+  void set_setup(PeerSetup setup) { setup_ = std::move(setup); }
 
   // Everything the peer was sent, parsed; a packet that does not parse
   // fails the test where it is used (ssrc 0).

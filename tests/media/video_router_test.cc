@@ -522,5 +522,52 @@ TEST_F(VideoRouterTest, ControlChannelOpenTellsTheSlotsAndTheSpeaker) {
   EXPECT_EQ(speaker[0]["participant"], 1);
 }
 
+
+TEST_F(VideoRouterTest, AStoppedScreenShareGivesItsSlotBackAndTakesItAgain) {
+  FakeVideoPeer& viewer = Add(PeerVideo(1).Slots(1, 0xA100).Build());
+  FakeVideoPeer& sharer = Add(PeerVideo(2).Screen(0xB1, 0xB2).Build());
+  FakeVideoPeer& camera_peer = Add(PeerVideo(3).Camera(0xC1, 0xC2).Build());
+  Vp8Source screen({.ssrc = 0xB1, .tag = 2});
+  Vp8Source camera({.ssrc = 0xC1, .tag = 3});
+  StartForwarding(sharer, screen);
+  EXPECT_THAT(viewer.ShownSources(), ElementsAre("screen"));
+
+  // The browser stops the share; the camera keeps sending.
+  for (int i = 0; i < 90; ++i) {  // 3 s
+    Send(camera_peer, camera.Delta());
+    now_ += kFrameUs;
+    router_.OnTimer(now_);
+  }
+  EXPECT_THAT(viewer.ShownParticipants(), ElementsAre(3));
+  EXPECT_THAT(viewer.ShownSources(), ElementsAre("camera"));
+
+  // Sharing again takes the slot back (screen share first).
+  Send(sharer, screen.Delta());
+  Tick();
+  EXPECT_THAT(viewer.ShownSources(), ElementsAre("screen"));
+}
+
+TEST_F(VideoRouterTest, RenegotiationKeepsTheSlotsNumbering) {
+  PeerSetup one_slot = PeerVideo(1).Slots(1, 0xA100).Build();
+  FakeVideoPeer& viewer = Add(one_slot);
+  FakeVideoPeer& publisher = Add(PeerVideo(2).Camera(0xB1, 0xB2).Build());
+  Vp8Source camera({.ssrc = 0xB1, .tag = 2});
+  StartForwarding(publisher, camera);
+  ASSERT_THAT(On(viewer, 0xA100), SizeIs(1));
+  const uint16_t last = On(viewer, 0xA100).back().sequence_number;
+
+  // The viewer adds a tile (and nothing else changes).
+  viewer.set_setup(PeerVideo(1).Slots(2, 0xA100).Build());
+  router_.UpdatePeer(viewer);
+  viewer.Clear();
+  Send(publisher, camera.Delta());
+  AllocateNow();
+  Send(publisher, camera.Keyframe());
+  const std::vector<Received> got = On(viewer, 0xA100);
+  ASSERT_THAT(got, SizeIs(1));
+  EXPECT_EQ(got[0].sequence_number, static_cast<uint16_t>(last + 1));
+  EXPECT_EQ(viewer.setup().video.slots.size(), 2u);
+}
+
 }  // namespace
 }  // namespace konfero::media

@@ -16,11 +16,12 @@
 //   (*engine)->Poll();
 //
 // Thread contract: the Engine is driven by the RoomService's control
-// thread: Start, Connect, Disconnect, Poll, GetStats and the destructor are
-// called there. The engine subscribes to the service's events on that
-// thread and posts the media work to its workers; what the workers report
-// (chat from data channels, a peer whose consent expired) is queued and
-// applied to the RoomService by Poll(). The media path takes no lock.
+// thread: Start, Connect, Disconnect, Poll, GetStats, GetTotals and the
+// destructor are called there. The engine subscribes to the service's
+// events on that thread and posts the media work to its workers; what the
+// workers report (chat from data channels, a peer whose consent expired) is
+// queued and applied to the RoomService by Poll(). The media path takes no
+// lock.
 #ifndef KONFERO_ENGINE_H_
 #define KONFERO_ENGINE_H_
 
@@ -96,6 +97,17 @@ struct PeerStats {
   int64_t bandwidth_estimate_bps = 0; // its downlink, as the SFU estimates it
 };
 
+// Sums of PeerStats over the peers the engine has now (a peer's counts
+// leave the sums when its connection closes), for metrics.
+struct EngineTotals {
+  int peers = 0;
+  uint64_t rtp_packets_in = 0;
+  uint64_t rtp_packets_out = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint64_t layer_switches = 0;
+};
+
 class Engine {
  public:
   struct Options {
@@ -135,6 +147,7 @@ class Engine {
   // Applies what the workers reported; returns how many reports it applied.
   virtual int Poll() = 0;
   virtual absl::StatusOr<PeerStats> GetStats(ParticipantId participant) = 0;
+  virtual EngineTotals GetTotals() const = 0;
 
   // The subscriber's wish for the slot with this mid. NotFound for an
   // unknown participant or mid; InvalidArgument for negative sizes.

@@ -113,6 +113,24 @@ struct PhoneGuestJoin {
   std::optional<RoomId> room;
 };
 
+// A read-only aggregate of the whole service, for metrics and dashboards.
+struct RoomStats {
+  // Rooms by the state of their conference.
+  int rooms_idle = 0;
+  int rooms_waiting = 0;
+  int rooms_running = 0;
+  int rooms_on_hold = 0;
+  // Rooms whose guests sit on the waiting screen (RoomInfo::guests_waiting).
+  int rooms_with_guests_waiting = 0;
+  // Participants present, by role.
+  int moderators = 0;
+  int browser_guests = 0;
+  int phone_guests = 0;
+  // Browser-guest licence seats.
+  int guest_seats_in_use = 0;
+  int guest_seats_total = 0;
+};
+
 using EventCallback = std::function<void(const Event&)>;
 enum class SubscriptionId : uint64_t {};
 
@@ -234,6 +252,11 @@ class RoomService {
   // ---- Licences and events -----------------------------------------------------
   virtual int guest_seats_total() const = 0;
   virtual int guest_seats_in_use() const = 0;
+  // Counts over every room; no session needed (it names no room or person).
+  virtual RoomStats GetStats() const = 0;
+  // The clock the service was opened with, for code that keeps time in step
+  // with it (e.g. the signalling hub's reconnect grace).
+  virtual const Clock& clock() const = 0;
 
   // `room` empty: every room's events. The callback runs on the driving
   // thread after each change.

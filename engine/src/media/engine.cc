@@ -102,27 +102,48 @@ class EngineImpl final : public Engine, public ReportSink {
     Slot& slot = workers_[index];
 
     auto existing = peers_.find(participant);
-    const LocalParams local = MakeLocalParams(
+    LocalParams local = MakeLocalParams(
         slot, existing != peers_.end() ? existing->second.audio_ssrc : RandomSsrc());
+    if (existing != peers_.end()) local.known_slots = existing->second.slots;
     absl::StatusOr<Negotiated> negotiated = NegotiateOffer(offer, local);
     if (!negotiated.ok()) return negotiated.status();
     negotiated->setup.participant = participant;
     negotiated->setup.room = info->room;
     negotiated->setup.consent_timeout = options_.consent_timeout;
 
-    if (existing != peers_.end() && existing->second.room == info->room &&
+    const bool same_endpoint =
+        existing != peers_.end() && existing->second.room == info->room &&
         existing->second.worker == index &&
-        existing->second.remote_fingerprint ==
-            negotiated->setup.dtls.remote_fingerprint &&
-        existing->second.remote_ufrag != negotiated->setup.remote_ice.ufrag) {
+        existing->second.remote_fingerprint == negotiated->setup.dtls.remote_fingerprint;
+    if (same_endpoint && existing->second.remote_ufrag == negotiated->setup.remote_ice.ufrag) {
+      // The same transport renegotiates (a screen share added, a tile
+      // more): our ICE credentials, SSRCs, DTLS and SRTP stay; only the
+      // video sections change.
+      local.ice = existing->second.local_ice;
+      negotiated = NegotiateOffer(offer, local);
+      if (!negotiated.ok()) return negotiated.status();
+      existing->second.slots = negotiated->setup.video.slots;
+      RecordVideo(existing->second, negotiated->setup.video);
+      PostToPeer(existing->second, [pid = participant,
+                                    video = negotiated->setup.video](WorkerMedia& m) {
+        m.UpdateVideo(pid, video);
+      });
+      return std::move(negotiated->answer);
+    }
+    if (same_endpoint) {
       // The same DTLS endpoint with new ICE credentials: an ICE restart
-      // (the client's network changed). DTLS, SRTP and the mixer stay.
+      // (the client's network changed). DTLS, SRTP, the mixer and the
+      // streams stay.
       const ParticipantId pid = participant;
       PostToPeer(existing->second, [pid, l = negotiated->setup.local_ice,
-                                    r = negotiated->setup.remote_ice](WorkerMedia& m) {
+                                    r = negotiated->setup.remote_ice,
+                                    video = negotiated->setup.video](WorkerMedia& m) {
         m.RestartIce(pid, l, r);
+        m.UpdateVideo(pid, video);
       });
       existing->second.remote_ufrag = negotiated->setup.remote_ice.ufrag;
+      existing->second.local_ice = negotiated->setup.local_ice;
+      RecordVideo(existing->second, negotiated->setup.video);
       return std::move(negotiated->answer);
     }
 
@@ -235,6 +256,20 @@ class EngineImpl final : public Engine, public ReportSink {
     return s;
   }
 
+  EngineTotals GetTotals() const override {
+    EngineTotals t;
+    for (const auto& [id, record] : peers_) {
+      const PeerCounters& c = *record.counters;
+      ++t.peers;
+      t.rtp_packets_in += c.rtp_packets_in.load(std::memory_order_relaxed);
+      t.rtp_packets_out += c.rtp_packets_out.load(std::memory_order_relaxed);
+      t.bytes_in += c.bytes_in.load(std::memory_order_relaxed);
+      t.bytes_out += c.bytes_out.load(std::memory_order_relaxed);
+      t.layer_switches += c.layer_switches.load(std::memory_order_relaxed);
+    }
+    return t;
+  }
+
   absl::Status SetVideoSubscription(ParticipantId subscriber, std::string_view mid,
                                     const VideoSubscription& subscription) override {
     if (subscription.max_width < 0 || subscription.max_height < 0) {
@@ -313,7 +348,17 @@ class EngineImpl final : public Engine, public ReportSink {
     std::string remote_ufrag;
     std::vector<std::string> slot_mids;
     std::vector<VideoSourceKind> sources;
+    stun::IceCredentials local_ice;
+    std::vector<VideoSlotParams> slots;  // our SSRCs, kept across renegotiations
   };
+
+  static void RecordVideo(PeerRecord& record, const VideoParams& video) {
+    record.slots = video.slots;
+    record.slot_mids.clear();
+    record.sources.clear();
+    for (const VideoSlotParams& v : video.slots) record.slot_mids.push_back(v.mid);
+    for (const VideoPublicationParams& v : video.publications) record.sources.push_back(v.source);
+  }
 
   static absl::Status NoMedia(ParticipantId participant) {
     return absl::NotFoundError(absl::StrCat("participant ", ToInt(participant),
@@ -354,11 +399,9 @@ class EngineImpl final : public Engine, public ReportSink {
     const bool on_hold = info.waiting;
     const bool muted = info.muted;
     PeerRecord record{info.room, index, counters, audio_ssrc,
-                      setup.dtls.remote_fingerprint, setup.remote_ice.ufrag, {}, {}};
-    for (const VideoSlotParams& v : setup.video.slots) record.slot_mids.push_back(v.mid);
-    for (const VideoPublicationParams& v : setup.video.publications) {
-      record.sources.push_back(v.source);
-    }
+                      setup.dtls.remote_fingerprint, setup.remote_ice.ufrag, {}, {},
+                      setup.local_ice, {}};
+    RecordVideo(record, setup.video);
     slot.worker->Post([media, setup = std::move(setup), counters, participant,
                        on_hold, muted]() mutable {
       media->AddPeer(std::move(setup), counters);

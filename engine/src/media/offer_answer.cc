@@ -129,7 +129,7 @@ absl::StatusOr<Negotiated> NegotiateOffer(std::string_view offer_text,
     }
     break;
   }
-  AddVideoSlotTracks(*offer, local.cname, RandomSsrc, options);
+  AddVideoSlotTracks(*offer, local.cname, local.known_slots, RandomSsrc, options);
   absl::StatusOr<sdp::SessionDescription> answer = sdp::BuildAnswer(*offer, options);
   if (!answer.ok()) return answer.status();
   absl::StatusOr<PeerSetup> setup = ExtractSetup(

@@ -25,6 +25,10 @@ struct LocalParams {
   std::vector<net::IpEndpoint> candidates;
   uint32_t audio_ssrc = 0;
   std::string cname;
+  // Our SSRC and RTX SSRC of video slots already negotiated, by mid: a
+  // renegotiation or an ICE restart keeps them (the browser would otherwise
+  // see new streams and drop the old ones).
+  std::vector<VideoSlotParams> known_slots;
 };
 
 struct Negotiated {

@@ -152,6 +152,8 @@ class PeerTransport final : public VideoPeer, private sctp::SctpAssociation::Lis
   // ICE restart (new credentials, same DTLS and media): the selected
   // address stays until the new credentials nominate one.
   absl::Status RestartIce(stun::IceCredentials local, stun::IceCredentials remote);
+  // A renegotiation on the same transport (sections added or removed).
+  void UpdateVideo(VideoParams video) { setup_.video = std::move(video); }
 
   void SendAudio(const audio::EncodedFrame& frame);
   // Sends a plain RTP packet (video or RTX) after stamping the

@@ -1,6 +1,7 @@
 // video_negotiation.cc: video slots and publications from SDP.
 #include "media/video_negotiation.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -49,6 +50,7 @@ std::vector<VideoCodecParams> Codecs(const sdp::MediaDescription& m, bool& trans
 }  // namespace
 
 void AddVideoSlotTracks(const sdp::SessionDescription& offer, const std::string& cname,
+                        const std::vector<VideoSlotParams>& known,
                         absl::FunctionRef<uint32_t()> new_ssrc,
                         sdp::AnswerOptions& options) {
   for (const sdp::MediaDescription& m : offer.media) {
@@ -59,8 +61,14 @@ void AddVideoSlotTracks(const sdp::SessionDescription& offer, const std::string&
     track.stream_id = absl::StrCat("konfero-slot-", m.mid);
     track.track_id = absl::StrCat("konfero-video-", m.mid);
     track.cname = cname;
-    track.ssrc = new_ssrc();
-    track.rtx_ssrc = new_ssrc();
+    const auto same_mid = [&](const VideoSlotParams& k) { return k.mid == m.mid; };
+    if (auto it = std::find_if(known.begin(), known.end(), same_mid); it != known.end()) {
+      track.ssrc = it->ssrc;
+      track.rtx_ssrc = it->rtx_ssrc != 0 ? it->rtx_ssrc : new_ssrc();
+    } else {
+      track.ssrc = new_ssrc();
+      track.rtx_ssrc = new_ssrc();
+    }
     options.send_tracks.push_back({m.mid, std::move(track)});
   }
 }

@@ -16,9 +16,11 @@
 
 namespace konfero::media {
 
-// Adds to `options` one sending track (an SSRC and an RTX SSRC from
-// `new_ssrc`) for every video section of `offer` the peer can receive on.
+// Adds to `options` one sending track (an SSRC and an RTX SSRC: those of
+// `known` for a mid it lists, else from `new_ssrc`) for every video section
+// of `offer` the peer can receive on.
 void AddVideoSlotTracks(const sdp::SessionDescription& offer, const std::string& cname,
+                        const std::vector<VideoSlotParams>& known,
                         absl::FunctionRef<uint32_t()> new_ssrc,
                         sdp::AnswerOptions& options);
 

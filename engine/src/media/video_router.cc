@@ -18,6 +18,9 @@ namespace {
 constexpr int64_t kAllocationIntervalUs = 200'000;
 constexpr int64_t kLayerActiveUs = 1'500'000;  // a layer without packets this long is off
 constexpr size_t kSlotHistoryPackets = 256;     // ~1.7 s of 720p video
+// A publication without packets this long gives its slots to others (a
+// screen share the browser stopped, a camera track that ended).
+constexpr int64_t kPublicationIdleUs = 2'000'000;
 
 std::string_view SourceName(VideoSourceKind s) {
   return s == VideoSourceKind::kScreen ? "screen" : "camera";
@@ -81,33 +84,95 @@ void VideoRouter::AddPeer(VideoPeer& peer, bool on_hold) {
     sub->slots[i].params = peer.setup().video.slots[i];
   }
   for (const VideoPublicationParams& p : peer.setup().video.publications) {
-    auto pub = std::make_unique<Publication>();
-    pub->publisher = id;
-    pub->transport = &peer;
-    pub->source = p.source;
-    pub->mid = p.mid;
-    pub->codecs = p.codecs;
-    pub->order = next_order_++;
-    pub->simulcast = !p.rids.empty();
-    if (pub->simulcast) {
-      for (const std::string& rid : p.rids) {
-        if (pub->layers.size() == 3) break;
-        pub->layers.emplace_back().rid = rid;
-      }
-    } else {
-      for (const auto& [ssrc, rtx] : p.ssrcs) {
-        Layer& layer = pub->layers.emplace_back();
-        layer.ssrc = ssrc;
-        layer.rtx_ssrc = rtx;
-        ssrcs_[ssrc] = {KeyOf(id, p.source), pub->layers.size() - 1, false};
-        if (rtx != 0) ssrcs_[rtx] = {KeyOf(id, p.source), pub->layers.size() - 1, true};
-        break;  // one stream without simulcast
-      }
-      if (pub->layers.empty()) pub->layers.emplace_back();  // SSRC learnt by mid
-    }
-    publications_[KeyOf(id, p.source)] = std::move(pub);
+    AddPublication(peer, p);
   }
   peers_[id] = std::move(sub);
+  slots_dirty_ = true;
+}
+
+void VideoRouter::AddPublication(VideoPeer& peer, const VideoPublicationParams& p) {
+  const ParticipantId id = peer.setup().participant;
+  auto pub = std::make_unique<Publication>();
+  pub->publisher = id;
+  pub->transport = &peer;
+  pub->source = p.source;
+  pub->mid = p.mid;
+  pub->codecs = p.codecs;
+  pub->order = next_order_++;
+  pub->simulcast = !p.rids.empty();
+  if (pub->simulcast) {
+    for (const std::string& rid : p.rids) {
+      if (pub->layers.size() == 3) break;
+      pub->layers.emplace_back().rid = rid;
+    }
+  } else {
+    for (const auto& [ssrc, rtx] : p.ssrcs) {
+      Layer& layer = pub->layers.emplace_back();
+      layer.ssrc = ssrc;
+      layer.rtx_ssrc = rtx;
+      ssrcs_[ssrc] = {KeyOf(id, p.source), pub->layers.size() - 1, false};
+      if (rtx != 0) ssrcs_[rtx] = {KeyOf(id, p.source), pub->layers.size() - 1, true};
+      break;  // one stream without simulcast
+    }
+    if (pub->layers.empty()) pub->layers.emplace_back();  // SSRC learnt by mid
+  }
+  publications_[KeyOf(id, p.source)] = std::move(pub);
+}
+
+void VideoRouter::RemovePublication(PublicationKey key, std::vector<Subscriber*>& freed) {
+  if (!publications_.contains(key)) return;
+  absl::erase_if(ssrcs_, [key](const auto& kv) { return kv.second.publication == key; });
+  // Unbind every slot showing it (AssignSlots refills them).
+  for (auto& [pid, sub] : peers_) {
+    for (size_t i = 0; i < sub->slots.size(); ++i) {
+      if (sub->slots[i].bound != key) continue;
+      Bind(*sub, i, std::nullopt);
+      if (std::find(freed.begin(), freed.end(), sub.get()) == freed.end()) {
+        freed.push_back(sub.get());
+      }
+    }
+  }
+  publications_.erase(key);
+}
+
+void VideoRouter::UpdatePeer(VideoPeer& peer) {
+  const ParticipantId id = peer.setup().participant;
+  auto it = peers_.find(id);
+  if (it == peers_.end() || it->second->transport != &peer) return;
+  Subscriber& sub = *it->second;
+  const VideoParams& video = peer.setup().video;
+  // Publications: one whose section (mid) stays keeps its state and
+  // viewers; a new section is a new publication; a gone one is removed.
+  std::vector<Subscriber*> freed;
+  for (VideoSourceKind s : {VideoSourceKind::kCamera, VideoSourceKind::kScreen}) {
+    const PublicationKey key = KeyOf(id, s);
+    const VideoPublicationParams* now = nullptr;
+    for (const VideoPublicationParams& p : video.publications) {
+      if (p.source == s) now = &p;
+    }
+    Publication* before = FindPublication(key);
+    if (before != nullptr && now != nullptr && before->mid == now->mid) {
+      before->codecs = now->codecs;
+      continue;
+    }
+    if (before != nullptr) RemovePublication(key, freed);
+    if (now != nullptr) AddPublication(peer, *now);
+  }
+  for (Subscriber* other : freed) SendSlots(*other);
+  // Slots: those whose mid stays keep their stream state (sequence numbers
+  // and timestamps continue); AssignSlots binds them again.
+  for (size_t i = 0; i < sub.slots.size(); ++i) Bind(sub, i, std::nullopt);
+  std::vector<Slot> slots(video.slots.size());
+  for (size_t i = 0; i < video.slots.size(); ++i) {
+    for (Slot& old : sub.slots) {
+      if (old.params.mid == video.slots[i].mid && old.params.ssrc == video.slots[i].ssrc) {
+        slots[i] = std::move(old);
+        break;
+      }
+    }
+    slots[i].params = video.slots[i];
+  }
+  sub.slots = std::move(slots);
   slots_dirty_ = true;
 }
 
@@ -116,20 +181,7 @@ void VideoRouter::RemovePeer(ParticipantId participant) {
   if (it == peers_.end()) return;
   std::vector<Subscriber*> freed;  // subscribers with a slot that showed it
   for (VideoSourceKind s : {VideoSourceKind::kCamera, VideoSourceKind::kScreen}) {
-    const PublicationKey key = KeyOf(participant, s);
-    if (!publications_.contains(key)) continue;
-    absl::erase_if(ssrcs_, [key](const auto& kv) { return kv.second.publication == key; });
-    // Unbind every slot showing it (AssignSlots refills them).
-    for (auto& [pid, sub] : peers_) {
-      for (size_t i = 0; i < sub->slots.size(); ++i) {
-        if (sub->slots[i].bound != key) continue;
-        Bind(*sub, i, std::nullopt);
-        if (std::find(freed.begin(), freed.end(), sub.get()) == freed.end()) {
-          freed.push_back(sub.get());
-        }
-      }
-    }
-    publications_.erase(key);
+    RemovePublication(KeyOf(participant, s), freed);
   }
   // Tell them now: AssignSlots reports only the slots it changes itself, so
   // a slot nothing refills would go on naming the participant who left.
@@ -251,6 +303,7 @@ const VideoRouter::SsrcEntry* VideoRouter::Classify(VideoPeer& from,
 }
 
 void VideoRouter::OnRtp(VideoPeer& from, absl::Span<uint8_t> bytes, int64_t now_us) {
+  now_us_ = std::max(now_us_, now_us);
   std::optional<rtp::RtpPacketView> packet =
       rtp::RtpPacketView::Parse(std::span<const uint8_t>(bytes.data(), bytes.size()));
   if (!packet) return;
@@ -431,7 +484,23 @@ void VideoRouter::SendPli(Publication& pub, uint32_t media_ssrc) {
   pub.transport->counters().keyframe_requests_out.fetch_add(1, std::memory_order_relaxed);
 }
 
+bool VideoRouter::Idle(const Publication& pub, int64_t now_us) const {
+  if (pub.paused) return true;
+  int64_t last = pub.added_us;
+  for (const Layer& layer : pub.layers) last = std::max(last, layer.last_packet_us);
+  return now_us - last > kPublicationIdleUs;
+}
+
 void VideoRouter::OnTimer(int64_t now_us) {
+  now_us_ = std::max(now_us_, now_us);
+  for (auto& [key, pub] : publications_) {
+    if (pub->added_us < 0) pub->added_us = now_us;
+    const bool idle = Idle(*pub, now_us);
+    if (idle != pub->idle) {
+      pub->idle = idle;
+      slots_dirty_ = true;
+    }
+  }
   if (slots_dirty_) AssignSlots();
   for (uint32_t ssrc : keyframes_.Poll(now_us)) {
     auto it = ssrcs_.find(ssrc);
@@ -515,6 +584,10 @@ void VideoRouter::Bind(Subscriber& sub, size_t index, std::optional<PublicationK
   slot.bound = key;
   slot.selector.SetTarget(-1);
   slot.selector = sfu::LayerSelector();
+  // Whatever the slot shows next starts at a keyframe, numbered on from
+  // what it sent last (also when it is the same source again after a pause).
+  slot.rewriter.Pause();
+  if (key && !slot.settings.paused) slot.rewriter.Resume();
   if (key) {
     if (Publication* pub = FindPublication(*key)) pub->viewers.emplace_back(&sub, index);
   }
@@ -530,6 +603,7 @@ void VideoRouter::AssignSlots() {
         if (pub->publisher == sub->participant) continue;
         auto publisher = peers_.find(pub->publisher);
         if (publisher == peers_.end() || publisher->second->on_hold) continue;
+        if (pub->idle) continue;
         if (pub->codecs.empty() ||
             CodecByKind(sub->slots.front().params.codecs, pub->codecs.front().codec) == nullptr) {
           continue;

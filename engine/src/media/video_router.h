@@ -68,6 +68,10 @@ class VideoRouter {
   // `peer` (owned by the worker) must stay valid until RemovePeer.
   void AddPeer(VideoPeer& peer, bool on_hold);
   void RemovePeer(ParticipantId participant);
+  // The peer renegotiated (same transport, new sections: a screen share
+  // added or removed, more tiles): publications and slots whose section
+  // stays keep their state.
+  void UpdatePeer(VideoPeer& peer);
   void SetOnHold(ParticipantId participant, bool on_hold);
   void SetActiveSpeaker(ParticipantId participant);
   absl::Status SetSubscription(ParticipantId subscriber, std::string_view mid,
@@ -104,6 +108,8 @@ class VideoRouter {
     std::vector<Layer> layers;  // rid order, or the announced SSRCs
     bool simulcast = false;
     bool paused = false;
+    bool idle = false;          // as of the last OnTimer (see Idle())
+    int64_t added_us = -1;  // the first time the timer saw it
     uint64_t order = 0;  // for a stable slot order
     // (subscriber, slot index) pairs showing this publication.
     std::vector<std::pair<Subscriber*, size_t>> viewers;
@@ -139,6 +145,11 @@ class VideoRouter {
   };
 
   static PublicationKey KeyOf(ParticipantId p, VideoSourceKind s);
+  void AddPublication(VideoPeer& peer, const VideoPublicationParams& params);
+  void RemovePublication(PublicationKey key, std::vector<Subscriber*>& freed);
+  // Forwarded to nobody: paused (camera off), or no packets for a while
+  // (a screen share the browser stopped).
+  bool Idle(const Publication& pub, int64_t now_us) const;
   Publication* FindPublication(PublicationKey key);
   const SsrcEntry* Classify(VideoPeer& from, const rtp::RtpPacketView& packet);
   void ForwardMedia(Publication& pub, size_t layer, const rtp::RtpPacketView& packet,
@@ -163,6 +174,7 @@ class VideoRouter {
   std::optional<ParticipantId> active_speaker_;
   sfu::KeyframeRequestAggregator keyframes_;
   bool slots_dirty_ = false;
+  int64_t now_us_ = 0;  // the latest time seen (OnRtp, OnTimer)
   int64_t last_allocation_us_ = 0;
   std::array<uint8_t, 1500> scratch_{};
   std::array<uint8_t, 1500> unwrapped_{};

@@ -140,6 +140,14 @@ void WorkerMedia::SetOnHold(ParticipantId participant, bool on_hold) {
   }
 }
 
+void WorkerMedia::UpdateVideo(ParticipantId participant, VideoParams video) {
+  RoomEntry* room = nullptr;
+  if (PeerEntry* peer = FindPeer(participant, &room)) {
+    peer->transport->UpdateVideo(std::move(video));
+    room->video->UpdatePeer(*peer->transport);
+  }
+}
+
 void WorkerMedia::SetVideoSubscription(ParticipantId participant, const std::string& mid,
                                        VideoSubscriptionSettings settings) {
   RoomEntry* room = nullptr;

@@ -62,6 +62,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   void RestartIce(ParticipantId participant, stun::IceCredentials local,
                   stun::IceCredentials remote);
   void SetOnHold(ParticipantId participant, bool on_hold);
+  // A renegotiation: the same transport, new video sections.
+  void UpdateVideo(ParticipantId participant, VideoParams video);
   void SetMuted(ParticipantId participant, bool muted);
   void SetVideoSubscription(ParticipantId participant, const std::string& mid,
                             VideoSubscriptionSettings settings);

@@ -124,6 +124,8 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
 
   int guest_seats_total() const override { return licences_.capacity(); }
   int guest_seats_in_use() const override { return licences_.in_use(); }
+  RoomStats GetStats() const override;  // room_service_rooms.cc
+  const Clock& clock() const override { return clock_; }
   SubscriptionId Subscribe(std::optional<RoomId> room,
                            EventCallback callback) override;
   void Unsubscribe(SubscriptionId id) override;

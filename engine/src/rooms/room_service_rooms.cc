@@ -146,6 +146,26 @@ absl::StatusOr<std::vector<RoomInfo>> RoomServiceImpl::ListRooms(
   return out;
 }
 
+RoomStats RoomServiceImpl::GetStats() const {
+  RoomStats stats;
+  for (const auto& [id, room] : rooms_) {
+    const Conference& c = *room->conference;
+    switch (c.state()) {
+      case ConferenceState::kIdle: ++stats.rooms_idle; break;
+      case ConferenceState::kWaiting: ++stats.rooms_waiting; break;
+      case ConferenceState::kRunning: ++stats.rooms_running; break;
+      case ConferenceState::kOnHold: ++stats.rooms_on_hold; break;
+    }
+    if (c.guests_waiting()) ++stats.rooms_with_guests_waiting;
+    stats.moderators += c.moderators();
+    stats.browser_guests += c.browser_guests();
+    stats.phone_guests += c.guests() - c.browser_guests();
+  }
+  stats.guest_seats_in_use = licences_.in_use();
+  stats.guest_seats_total = licences_.capacity();
+  return stats;
+}
+
 absl::StatusOr<RoomSnapshot> RoomServiceImpl::GetRoom(std::string_view session,
                                                       RoomId room) {
   absl::StatusOr<const store::StoredUser*> user = Authenticate(session);

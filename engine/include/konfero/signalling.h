@@ -1,0 +1,119 @@
+// konfero/signalling.h: the signalling protocol (docs/protocol.md) between a
+// browser's WebSocket and the engine, so that servers only carry frames.
+//
+// A server makes one SignallingHub for its RoomService and Engine, opens a
+// SignallingSession per WebSocket and feeds it the socket's text frames;
+// the session answers through the callbacks it was opened with.
+//
+//   auto hub = konfero::SignallingHub::Create(rooms, *engine, {});
+//   auto session = hub->Open({.source_address = "203.0.113.7"},
+//       [ws](std::string frame) { ws->Write(std::move(frame)); },
+//       [ws] { ws->Close(); });
+//   session->OnMessage(R"({"type":"hello","version":1})");
+//   ...
+//   session->OnSocketClosed();   // the participant keeps its seat for the grace period
+//   // regularly, on the control thread (with Engine::Poll):
+//   hub->Poll();
+//
+// Behaviour beyond docs/protocol.md:
+//   - Join errors are fatal, other bad frames (malformed JSON, wrong field
+//     types, frames over max_frame_bytes, unknown types) get a non-fatal
+//     error and change nothing. A frame other than `hello` first is fatal.
+//   - `not_public` is never sent: the RoomService makes a revoked URL token
+//     and a wrong one look the same, so both are `bad_url`.
+//   - `leave` keeps the socket open; it may join again.
+//   - A resume token opens one `resume` and is replaced by the one in the
+//     new `joined`. Resuming while the old socket is still open moves the
+//     participant to the new socket; the old one gets a fatal error. An
+//     unknown or used token gets a non-fatal `not_found` (join afresh).
+//   - A participant removed by anything but a kick gets `removed` with the
+//     LeaveReason's name (access_revoked, room_deleted, membership_revoked,
+//     disconnected, left) and is closed.
+//   - A participant whose grace ran out leaves as disconnected
+//     (RoomService::Disconnect); Shutdown() makes everyone leave normally.
+//   - Frames follow the RoomService's events, whoever caused them (the REST
+//     API, the engine dropping a peer): each session gets its `state` and
+//     its room's `participants` when they changed, lobby watchers their
+//     `rooms` list when it changed.
+//
+// Thread contract: everything here runs on the RoomService's control thread
+// (the thread that also calls Engine::Poll). Callbacks are called on it,
+// possibly from inside OnMessage or Poll, and also from inside RoomService
+// calls made by others (their events reach the sockets). They must not call
+// back into the hub or a session, nor destroy one (queue the frame, close
+// later).
+#ifndef KONFERO_SIGNALLING_H_
+#define KONFERO_SIGNALLING_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "konfero/engine.h"
+#include "konfero/room_service.h"
+
+namespace konfero {
+
+inline constexpr int kSignallingProtocolVersion = 1;
+
+struct SignallingOptions {
+  // A dropped socket keeps its participant (seat, role) this long for a
+  // `resume`; then the participant leaves.
+  absl::Duration reconnect_grace = absl::Seconds(20);
+  // Longest text frame accepted; longer ones get an error and are dropped.
+  size_t max_frame_bytes = 256 * 1024;
+};
+
+struct SignallingStats {
+  int sessions = 0;          // open sockets
+  int joined = 0;            // sessions with a participant
+  int in_grace = 0;          // participants whose socket dropped, not yet gone
+  uint64_t frames_in = 0;
+  uint64_t frames_out = 0;
+  uint64_t errors_sent = 0;
+};
+
+class SignallingSession {
+ public:
+  virtual ~SignallingSession() = default;
+  // One text frame from the socket.
+  virtual void OnMessage(std::string_view frame) = 0;
+  // The socket closed (or failed). A joined participant that did not send
+  // `leave` stays for the grace period.
+  virtual void OnSocketClosed() = 0;
+};
+
+class SignallingHub {
+ public:
+  // Writes one text frame to the socket.
+  using SendFn = std::function<void(std::string frame)>;
+  // Closes the socket after the frames already written.
+  using CloseFn = std::function<void()>;
+
+  struct Peer {
+    std::string source_address;  // for rate limits and logs (no secrets)
+  };
+
+  // `rooms` and `engine` must outlive the hub.
+  static std::unique_ptr<SignallingHub> Create(RoomService& rooms, Engine& engine,
+                                               SignallingOptions options = {});
+  virtual ~SignallingHub() = default;
+
+  // The session must be destroyed before the hub. Destroying a session
+  // counts as OnSocketClosed().
+  virtual std::unique_ptr<SignallingSession> Open(Peer peer, SendFn send, CloseFn close) = 0;
+  // Ends grace periods that ran out, by the RoomService's clock; call
+  // every few hundred ms.
+  virtual void Poll() = 0;
+  // Server shutdown: every session gets {"type":"shutdown"} and is closed;
+  // every participant leaves.
+  virtual void Shutdown() = 0;
+  virtual SignallingStats stats() const = 0;
+};
+
+}  // namespace konfero
+
+#endif  // KONFERO_SIGNALLING_H_

@@ -1,0 +1,26 @@
+// errors.cc: absl status codes to protocol error codes.
+#include "signalling/errors.h"
+
+#include "common/absl_compat.h"
+
+namespace konfero::signalling {
+
+ProtocolError ErrorFromStatus(const absl::Status& status) {
+  std::string_view code;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument: code = codes::kInvalidArgument; break;
+    case absl::StatusCode::kNotFound: code = codes::kNotFound; break;
+    case absl::StatusCode::kAlreadyExists: code = codes::kAlreadyExists; break;
+    case absl::StatusCode::kPermissionDenied: code = codes::kForbidden; break;
+    case absl::StatusCode::kFailedPrecondition: code = codes::kFailedPrecondition; break;
+    case absl::StatusCode::kResourceExhausted: code = codes::kResourceExhausted; break;
+    case absl::StatusCode::kUnauthenticated: code = codes::kUnauthenticated; break;
+    default:
+      // A database or internal fault: its text helps an operator, not the
+      // client, and might say more about the server than it should.
+      return {codes::kInternal, "the server could not complete the request"};
+  }
+  return {code, std::string(Sv(status.message()))};
+}
+
+}  // namespace konfero::signalling

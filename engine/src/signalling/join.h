@@ -1,0 +1,45 @@
+// join.h: a `join` request carried out on the RoomService, with its
+// failures mapped to the protocol's join error codes (docs/protocol.md).
+//
+//   JoinOutcome out = JoinAsGuest(rooms, request, peer.source_address);
+//   if (auto* error = std::get_if<ProtocolError>(&out)) Fail(*error);  // then close
+//   else Admit(std::get<Admission>(out));
+//
+// Thread contract: the RoomService's control thread.
+#ifndef KONFERO_SIGNALLING_JOIN_H_
+#define KONFERO_SIGNALLING_JOIN_H_
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "konfero/room_service.h"
+#include "signalling/errors.h"
+#include "signalling/requests.h"
+
+namespace konfero::signalling {
+
+struct Admission {
+  ParticipantId participant{};
+  RoomId room{};
+  // A moderator's login session, kept for requests that need it
+  // (set-public); empty for guests.
+  std::string moderator_session;
+};
+
+using JoinOutcome = std::variant<ProtocolError, Admission>;
+
+// unauthenticated (bad or expired session), room_not_found, forbidden (not
+// a member).
+JoinOutcome JoinAsModerator(RoomService& rooms, const JoinModeratorRequest& request);
+
+// bad_url (no public room has that URL token: wrong, or revoked when the
+// room was made private; the RoomService makes the two look the same, so
+// `not_public` is not told apart), banned, no_licence, rate_limited,
+// invalid_argument.
+JoinOutcome JoinAsGuest(RoomService& rooms, const JoinGuestRequest& request,
+                        std::string_view source_address);
+
+}  // namespace konfero::signalling
+
+#endif  // KONFERO_SIGNALLING_JOIN_H_

@@ -1,0 +1,210 @@
+// main.cc: konfero-server, the conference server: the web client, the REST
+// API (docs/api.md), signalling over WebSocket (docs/protocol.md), media
+// through the engine, and /metrics. See `konfero-server --help`.
+//
+// Startup order matters: the listener is bound first, because the guest
+// links the RoomService hands out name the bound port; teardown is the
+// reverse of ownership (connections, then the hub, the engine, the rooms).
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "konfero/clock.h"
+#include "konfero/engine.h"
+#include "konfero/random.h"
+#include "konfero/room_service.h"
+#include "konfero/signalling.h"
+#include "server/api_response.h"
+#include "server/bootstrap.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "server/prometheus_text.h"
+#include "server/rest_api.h"
+#include "server/router.h"
+#include "server/server.h"
+#include "server/static_files.h"
+#include "server/text.h"
+#include "server/tls_context.h"
+
+namespace konfero::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+int Fail(std::string_view message, int code = 1) {
+  std::cerr << "konfero-server: " << message << "\n";
+  return code;
+}
+
+fs::path DefaultWebRoot() {
+  std::error_code ec;
+  if (fs::is_directory(KONFERO_SERVER_WEB_ROOT, ec)) return KONFERO_SERVER_WEB_ROOT;
+  return KONFERO_SERVER_INSTALLED_WEB_ROOT;
+}
+
+// The data directory, created private (0700) if it does not exist yet.
+absl::Status PrepareDataDir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return absl::OkStatus();
+  if (!fs::create_directories(dir, ec) || ec) {
+    return absl::UnavailableError(
+        Cat("--data-dir ", dir.string(), ": cannot create it (", ec.message(), ")"));
+  }
+  ::chmod(dir.c_str(), 0700);
+  return absl::OkStatus();
+}
+
+// RoomService has no lookup of a guest URL token that changes nothing (a
+// join admits the guest); until it has one, the guest page learns whether
+// its link is good from the join itself. See docs/api.md.
+GuestRoomLookup InterimGuestLookup() {
+  return [](std::string_view, std::string_view) -> absl::StatusOr<std::string> {
+    return absl::UnimplementedError("no guest URL lookup in this RoomService");
+  };
+}
+
+void AddServerRoutes(Router& router, RoomService& rooms, Engine& engine, SignallingHub& hub,
+                     const Server& server) {
+  router.Add("GET", "/metrics", [&rooms, &engine, &hub, &server](const HttpRequest&,
+                                                                  const RouteParams&) {
+    MetricsInput input{.rooms = rooms.GetStats(),
+                       .engine = engine.GetTotals(),
+                       .signalling = hub.stats(),
+                       .http_requests = server.http_requests()};
+    HttpResponse response;
+    response.content_type = std::string(kPrometheusContentType);
+    response.body = RenderMetrics(input);
+    return response;
+  });
+  // A plain GET of /ws (no upgrade headers) reaches the router.
+  router.Add("GET", "/ws", [](const HttpRequest&, const RouteParams&) {
+    HttpResponse response = JsonError(426, "upgrade_required",
+                                      "/ws is the signalling WebSocket: connect with a "
+                                      "WebSocket client");
+    response.headers.emplace_back("upgrade", "websocket");
+    return response;
+  });
+}
+
+int Run(const ServerConfig& config) {
+  SystemClock clock;
+  const Logger log(config.log_level, clock, [](std::string_view line) {
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+  });
+
+  const fs::path web_root = config.web_root.empty() ? DefaultWebRoot() : fs::path(config.web_root);
+  std::error_code ec;
+  if (!fs::is_regular_file(web_root / "index.html", ec)) {
+    log.Warn("web_root_incomplete").Kv("web_root", web_root.string()).Kv("missing", "index.html");
+  }
+
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (config.tls()) {
+    absl::StatusOr<std::unique_ptr<boost::asio::ssl::context>> made =
+        MakeTlsContext(config.tls_cert, config.tls_key);
+    if (!made.ok()) return Fail(Sv(made.status().message()), 2);
+    tls = *std::move(made);
+  }
+  if (absl::Status s = PrepareDataDir(config.data_dir); !s.ok()) return Fail(Sv(s.message()));
+
+  auto io = std::make_unique<boost::asio::io_context>(1);
+  absl::StatusOr<boost::asio::ip::tcp::acceptor> acceptor =
+      Bind(*io, config.listen_host, config.listen_port);
+  if (!acceptor.ok()) return Fail(Sv(acceptor.status().message()));
+  const std::string origin = config.Origin(acceptor->local_endpoint().port());
+
+  RoomServiceOptions options;
+  options.database = (fs::path(config.data_dir) / "konfero.db").string();
+  options.dial_in_number = config.dial_in_number;
+  options.base_url = origin + "/r/";
+  options.guest_seats = config.licence_seats;
+  absl::StatusOr<std::unique_ptr<RoomService>> rooms = RoomService::Open(options, clock);
+  if (!rooms.ok()) {
+    return Fail(Cat("cannot open the database ", options.database, ": ", rooms.status().message()));
+  }
+
+  Engine::Options engine_options;
+  engine_options.bind_address = config.media_address;
+  engine_options.port = config.media_port;
+  if (!config.announce.empty()) engine_options.announced_addresses = {config.announce};
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Start(**rooms, engine_options);
+  if (!engine.ok()) {
+    return Fail(Cat("cannot start the media engine on ", config.media_address, ": ",
+                    engine.status().message()));
+  }
+  std::unique_ptr<SignallingHub> hub = SignallingHub::Create(**rooms, **engine);
+
+  absl::StatusOr<StartInfo> start = Bootstrap(**rooms, CryptoRandom(), config.data_dir);
+  if (!start.ok()) return Fail(Cat("first start failed: ", start.status().message()));
+  if (start->first_start && !start->demo_token_saved) {
+    log.Warn("demo_link_not_saved").Kv("data_dir", config.data_dir);
+  }
+
+  Router router;
+  RestApi api(**rooms, InterimGuestLookup());
+  api.Register(router);
+  const StaticFiles files(web_root);
+  router.SetFallback([&files](const HttpRequest&, const RouteParams& params) {
+    return files.Serve(params.segments);
+  });
+  auto server = std::make_unique<Server>(*io, *std::move(acceptor), tls.get(),
+                                         ServerParts{.engine = **engine, .hub = *hub,
+                                                     .router = router, .log = log});
+  AddServerRoutes(router, **rooms, **engine, *hub, *server);
+  server->Start();
+
+  std::string media;
+  for (const std::string& address : (*engine)->listen_addresses()) {
+    media += media.empty() ? address : "," + address;
+  }
+  log.Info("start")
+      .Kv("origin", origin)
+      .Kv("tls", config.tls())
+      .Kv("media", media)
+      .Kv("announce", config.announce.empty() ? std::string("-") : config.announce)
+      .Kv("data_dir", config.data_dir)
+      .Kv("web_root", web_root.string())
+      .Kv("licence_seats", config.licence_seats)
+      .Kv("first_start", start->first_start);
+  std::cout << Banner(*start, origin) << std::flush;
+
+  io->run();
+
+  // Reverse order of ownership: the connections (and their signalling
+  // sessions) go with the io_context, before the hub they talk to.
+  server->ReleaseIoObjects();
+  io.reset();
+  server.reset();
+  hub.reset();
+  engine->reset();
+  rooms->reset();
+  log.Info("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace konfero::server
+
+int main(int argc, char** argv) {
+  using namespace konfero::server;
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, ReadFileFromDisk);
+  if (!parsed.ok()) return Fail(Sv(parsed.status().message()), 2);
+  if (parsed->help) {
+    std::cout << Usage();
+    return 0;
+  }
+  return Run(parsed->config);
+}

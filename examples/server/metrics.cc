@@ -1,0 +1,68 @@
+// metrics.cc: the metric families of /metrics.
+#include "server/metrics.h"
+
+#include "server/prometheus_text.h"
+
+namespace konfero::server {
+
+std::string RenderMetrics(const MetricsInput& input) {
+  const RoomStats& r = input.rooms;
+  const EngineTotals& e = input.engine;
+  const SignallingStats& s = input.signalling;
+  PrometheusText out;
+
+  out.Family("konfero_rooms", "gauge", "Rooms by the state of their conference.");
+  out.Sample("konfero_rooms", {{"state", "idle"}}, r.rooms_idle);
+  out.Sample("konfero_rooms", {{"state", "waiting"}}, r.rooms_waiting);
+  out.Sample("konfero_rooms", {{"state", "running"}}, r.rooms_running);
+  out.Sample("konfero_rooms", {{"state", "on_hold"}}, r.rooms_on_hold);
+
+  out.Family("konfero_participants", "gauge", "Participants present, by role.");
+  out.Sample("konfero_participants", {{"role", "moderator"}}, r.moderators);
+  out.Sample("konfero_participants", {{"role", "browser_guest"}}, r.browser_guests);
+  out.Sample("konfero_participants", {{"role", "phone_guest"}}, r.phone_guests);
+
+  out.Family("konfero_guests_waiting", "gauge",
+             "Rooms whose guests wait for a moderator (waiting or on hold).");
+  out.Sample("konfero_guests_waiting", r.rooms_with_guests_waiting);
+
+  out.Family("konfero_licence_seats", "gauge", "Browser-guest licence seats.");
+  out.Sample("konfero_licence_seats", {{"state", "used"}}, r.guest_seats_in_use);
+  out.Sample("konfero_licence_seats", {{"state", "free"}},
+             r.guest_seats_total - r.guest_seats_in_use);
+
+  // The engine sums over the peers it has now; a closed peer's counts leave
+  // the sums, so these are gauges, not counters.
+  out.Family("konfero_peers", "gauge", "WebRTC peers of the media engine.");
+  out.Sample("konfero_peers", e.peers);
+  out.Family("konfero_peer_packets", "gauge",
+             "RTP packets of the connected peers since they connected.");
+  out.Sample("konfero_peer_packets", {{"direction", "in"}}, static_cast<double>(e.rtp_packets_in));
+  out.Sample("konfero_peer_packets", {{"direction", "out"}},
+             static_cast<double>(e.rtp_packets_out));
+  out.Family("konfero_peer_bytes", "gauge", "Bytes of the connected peers since they connected.");
+  out.Sample("konfero_peer_bytes", {{"direction", "in"}}, static_cast<double>(e.bytes_in));
+  out.Sample("konfero_peer_bytes", {{"direction", "out"}}, static_cast<double>(e.bytes_out));
+  out.Family("konfero_sfu_layer_switches", "gauge",
+             "Simulcast layer switches on the connected peers' video slots.");
+  out.Sample("konfero_sfu_layer_switches", static_cast<double>(e.layer_switches));
+
+  out.Family("konfero_signalling_sessions", "gauge",
+             "Signalling WebSockets: open, joined, and participants in their reconnect grace.");
+  out.Sample("konfero_signalling_sessions", {{"state", "open"}}, s.sessions);
+  out.Sample("konfero_signalling_sessions", {{"state", "joined"}}, s.joined);
+  out.Sample("konfero_signalling_sessions", {{"state", "in_grace"}}, s.in_grace);
+  out.Family("konfero_signalling_frames_total", "counter", "Signalling frames.");
+  out.Sample("konfero_signalling_frames_total", {{"direction", "in"}},
+             static_cast<double>(s.frames_in));
+  out.Sample("konfero_signalling_frames_total", {{"direction", "out"}},
+             static_cast<double>(s.frames_out));
+  out.Family("konfero_signalling_errors_total", "counter", "Error frames sent to clients.");
+  out.Sample("konfero_signalling_errors_total", static_cast<double>(s.errors_sent));
+
+  out.Family("konfero_http_requests_total", "counter", "HTTP requests answered.");
+  out.Sample("konfero_http_requests_total", static_cast<double>(input.http_requests));
+  return std::move(out).Take();
+}
+
+}  // namespace konfero::server

@@ -1,0 +1,214 @@
+// rest_api.cc: the handlers of docs/api.md.
+#include "server/rest_api.h"
+
+#include <charconv>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "server/api_json.h"
+#include "server/api_response.h"
+#include "server/text.h"
+
+namespace konfero::server {
+namespace {
+
+std::optional<RoomId> ParseRoomId(std::string_view text) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || value <= 0) return std::nullopt;
+  return RoomId{value};
+}
+
+HttpResponse NoSuchRoom() { return JsonError(404, "not_found", "no such room"); }
+
+}  // namespace
+
+absl::StatusOr<std::string_view> BearerToken(const HttpRequest& request) {
+  std::optional<std::string_view> header = request.Header("authorization");
+  if (!header) {
+    return absl::UnauthenticatedError("log in first: the Authorization header is missing");
+  }
+  constexpr std::string_view kScheme = "bearer ";
+  if (header->size() <= kScheme.size() ||
+      !EqualsIgnoreCase(header->substr(0, kScheme.size()), kScheme)) {
+    return absl::UnauthenticatedError("the Authorization header must be \"Bearer <token>\"");
+  }
+  return Trim(header->substr(kScheme.size()));
+}
+
+void RestApi::Register(Router& router) {
+  auto plain = [this](HttpResponse (RestApi::*method)(const HttpRequest&)) {
+    return [this, method](const HttpRequest& req, const RouteParams&) {
+      return (this->*method)(req);
+    };
+  };
+  auto with = [this](HttpResponse (RestApi::*method)(const HttpRequest&, std::string_view),
+                     std::string name) {
+    return [this, method, name](const HttpRequest& req, const RouteParams& params) {
+      return (this->*method)(req, params.Named(name));
+    };
+  };
+  router.Add("POST", "/api/login", plain(&RestApi::Login));
+  router.Add("POST", "/api/logout", plain(&RestApi::Logout));
+  router.Add("GET", "/api/me", plain(&RestApi::Me));
+  router.Add("GET", "/api/rooms", plain(&RestApi::ListRooms));
+  router.Add("POST", "/api/rooms", plain(&RestApi::CreateRoom));
+  router.Add("GET", "/api/rooms/{id}", with(&RestApi::GetRoom, "id"));
+  router.Add("DELETE", "/api/rooms/{id}", with(&RestApi::DeleteRoom, "id"));
+  router.Add("POST", "/api/rooms/{id}/public", with(&RestApi::SetPublic, "id"));
+  router.Add("POST", "/api/rooms/{id}/regenerate", with(&RestApi::Regenerate, "id"));
+  router.Add("GET", "/api/rooms/{id}/access", with(&RestApi::GetAccess, "id"));
+  router.Add("GET", "/api/guest/{url_token}", with(&RestApi::GuestLookup, "url_token"));
+  router.Add("POST", "/api/users", plain(&RestApi::CreateUser));
+}
+
+HttpResponse RestApi::Login(const HttpRequest& request) {
+  absl::StatusOr<JsonBody> body = JsonBody::Parse(request.body);
+  if (!body.ok()) return StatusResponse(body.status());
+  absl::StatusOr<std::string> login = body->String("login");
+  if (!login.ok()) return StatusResponse(login.status());
+  absl::StatusOr<std::string> password = body->String("password");
+  if (!password.ok()) return StatusResponse(password.status());
+
+  absl::StatusOr<Session> session = rooms_.Login(*login, *password, request.remote_address);
+  if (!session.ok()) return StatusResponse(session.status(), /*exhausted_is_rate_limit=*/true);
+  absl::StatusOr<UserInfo> user = rooms_.WhoAmI(session->token);
+  if (!user.ok()) return StatusResponse(user.status());
+  return JsonResponse({{"token", session->token},
+                       {"user", UserJson(*user)},
+                       {"expires_at", UnixMillis(session->expires_at)}});
+}
+
+HttpResponse RestApi::Logout(const HttpRequest& request) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  return StatusResponse(rooms_.Logout(*token));
+}
+
+HttpResponse RestApi::Me(const HttpRequest& request) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  absl::StatusOr<UserInfo> user = rooms_.WhoAmI(*token);
+  if (!user.ok()) return StatusResponse(user.status());
+  return JsonResponse(UserJson(*user));
+}
+
+HttpResponse RestApi::ListRooms(const HttpRequest& request) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  absl::StatusOr<std::vector<RoomInfo>> rooms = rooms_.ListRooms(*token);
+  if (!rooms.ok()) return StatusResponse(rooms.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const RoomInfo& room : *rooms) list.push_back(RoomJson(room));
+  return JsonResponse({{"rooms", std::move(list)}});
+}
+
+HttpResponse RestApi::CreateRoom(const HttpRequest& request) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  absl::StatusOr<JsonBody> body = JsonBody::Parse(request.body);
+  if (!body.ok()) return StatusResponse(body.status());
+  absl::StatusOr<std::string> name = body->String("name");
+  if (!name.ok()) return StatusResponse(name.status());
+  absl::StatusOr<RoomInfo> room = rooms_.CreateRoom(*token, *name);
+  if (!room.ok()) return StatusResponse(room.status());
+  return JsonResponse(RoomJson(*room), 201);
+}
+
+HttpResponse RestApi::GetRoom(const HttpRequest& request, std::string_view id) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  std::optional<RoomId> room_id = ParseRoomId(id);
+  if (!room_id) return NoSuchRoom();
+  absl::StatusOr<RoomSnapshot> snapshot = rooms_.GetRoom(*token, *room_id);
+  if (!snapshot.ok()) return StatusResponse(snapshot.status());
+  absl::StatusOr<PublicAccess> access = rooms_.GetAccess(*token, *room_id);
+  if (!access.ok()) return StatusResponse(access.status());
+  nlohmann::json participants = nlohmann::json::array();
+  for (const ParticipantInfo& p : snapshot->participants) {
+    participants.push_back(ParticipantJson(p));
+  }
+  return JsonResponse({{"room", RoomJson(snapshot->room)},
+                       {"access", AccessJson(*access)},
+                       {"participants", std::move(participants)}});
+}
+
+HttpResponse RestApi::DeleteRoom(const HttpRequest& request, std::string_view id) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  std::optional<RoomId> room_id = ParseRoomId(id);
+  if (!room_id) return NoSuchRoom();
+  return StatusResponse(rooms_.DeleteRoom(*token, *room_id));
+}
+
+HttpResponse RestApi::SetPublic(const HttpRequest& request, std::string_view id) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  std::optional<RoomId> room_id = ParseRoomId(id);
+  if (!room_id) return NoSuchRoom();
+  absl::StatusOr<JsonBody> body = JsonBody::Parse(request.body);
+  if (!body.ok()) return StatusResponse(body.status());
+  absl::StatusOr<bool> is_public = body->Bool("public", std::nullopt);
+  if (!is_public.ok()) return StatusResponse(is_public.status());
+  absl::StatusOr<PublicAccess> access = rooms_.SetPublic(*token, *room_id, *is_public);
+  if (!access.ok()) return StatusResponse(access.status());
+  return JsonResponse(AccessJson(*access));
+}
+
+HttpResponse RestApi::Regenerate(const HttpRequest& request, std::string_view id) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  std::optional<RoomId> room_id = ParseRoomId(id);
+  if (!room_id) return NoSuchRoom();
+  absl::StatusOr<PublicAccess> access = rooms_.RegenerateAccess(*token, *room_id);
+  if (!access.ok()) return StatusResponse(access.status());
+  return JsonResponse(AccessJson(*access));
+}
+
+HttpResponse RestApi::GetAccess(const HttpRequest& request, std::string_view id) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  std::optional<RoomId> room_id = ParseRoomId(id);
+  if (!room_id) return NoSuchRoom();
+  absl::StatusOr<PublicAccess> access = rooms_.GetAccess(*token, *room_id);
+  if (!access.ok()) return StatusResponse(access.status());
+  return JsonResponse(AccessJson(*access));
+}
+
+HttpResponse RestApi::GuestLookup(const HttpRequest& request, std::string_view url_token) {
+  absl::StatusOr<std::string> room = guest_lookup_(url_token, request.remote_address);
+  if (absl::IsNotFound(room.status())) {
+    return JsonError(404, "bad_url",
+                     "this conference link is not valid: it is wrong, or the room is no "
+                     "longer public");
+  }
+  if (absl::IsUnimplemented(room.status())) {
+    // The server cannot tell before the guest joins: the join answers
+    // bad_url for a wrong link (see docs/api.md).
+    return JsonResponse({{"room", nullptr}});
+  }
+  if (!room.ok()) return StatusResponse(room.status(), /*exhausted_is_rate_limit=*/true);
+  return JsonResponse({{"room", *room}});
+}
+
+HttpResponse RestApi::CreateUser(const HttpRequest& request) {
+  absl::StatusOr<std::string_view> token = BearerToken(request);
+  if (!token.ok()) return StatusResponse(token.status());
+  absl::StatusOr<JsonBody> body = JsonBody::Parse(request.body);
+  if (!body.ok()) return StatusResponse(body.status());
+  absl::StatusOr<std::string> login = body->String("login");
+  if (!login.ok()) return StatusResponse(login.status());
+  absl::StatusOr<std::string> display_name = body->String("display_name");
+  if (!display_name.ok()) return StatusResponse(display_name.status());
+  absl::StatusOr<std::string> password = body->String("password");
+  if (!password.ok()) return StatusResponse(password.status());
+  absl::StatusOr<bool> admin = body->Bool("admin", false);
+  if (!admin.ok()) return StatusResponse(admin.status());
+  absl::StatusOr<UserInfo> user =
+      rooms_.CreateUser(*token, *login, *display_name, *password, *admin);
+  if (!user.ok()) return StatusResponse(user.status());
+  return JsonResponse(UserJson(*user), 201);
+}
+
+}  // namespace konfero::server

@@ -1,0 +1,100 @@
+// server.h: konfero-server's network side on one io_context: the listener,
+// the control timer that drives the engine and the signalling hub, and
+// graceful shutdown on SIGINT/SIGTERM.
+//
+//   boost::asio::io_context io;
+//   absl::StatusOr<tcp::acceptor> acceptor = Bind(io, "127.0.0.1", 8080);
+//   ... open the RoomService (its base URL needs the bound port), start
+//   ... the Engine, create the SignallingHub, build the Router ...
+//   Server server(io, std::move(*acceptor), tls.get(), {engine, hub, router, log});
+//   server.Start();
+//   io.run();   // returns after a signal, once connections are closed
+//
+// The io_context's one thread is the control thread: HTTP, WebSockets,
+// the RoomService, Engine::Poll (every 10 ms) and SignallingHub::Poll
+// (every 200 ms) all run on it; media runs on the engine's workers.
+//
+// Thread contract: construct, Start and run on one thread; Shutdown on it
+// (the signal handler does).
+#ifndef KONFERO_EXAMPLES_SERVER_SERVER_H_
+#define KONFERO_EXAMPLES_SERVER_SERVER_H_
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "konfero/engine.h"
+#include "konfero/signalling.h"
+#include "server/connection_context.h"
+#include "server/connection_set.h"
+#include "server/log.h"
+#include "server/router.h"
+
+namespace konfero::server {
+
+// Open connections beyond this are closed at once.
+inline constexpr size_t kMaxConnections = 2048;
+
+// Binds and listens; a clear error if the address is taken or not ours.
+absl::StatusOr<boost::asio::ip::tcp::acceptor> Bind(boost::asio::io_context& io,
+                                                    const std::string& host, uint16_t port);
+
+struct ServerParts {
+  Engine& engine;
+  SignallingHub& hub;
+  const Router& router;
+  const Logger& log;
+};
+
+class Server {
+ public:
+  // `tls`: null for plain HTTP. Everything borrowed must outlive the
+  // io_context's handlers.
+  Server(boost::asio::io_context& io, boost::asio::ip::tcp::acceptor acceptor,
+         boost::asio::ssl::context* tls, ServerParts parts);
+
+  void Start();
+  // Stops accepting, ends the signalling sessions (the hub sends
+  // "shutdown"), closes every connection and stops the timers; io.run()
+  // returns once the last connection is gone, or after a 3 s deadline.
+  void Shutdown(std::string_view reason);
+
+  // After io.run() returned and before the io_context is destroyed: drops
+  // the listener, timers and signal handler, which must not outlive it.
+  // The connection set stays until the Server goes, because destroying the
+  // io_context destroys the connections still pending, which leave it.
+  void ReleaseIoObjects();
+
+  int64_t http_requests() const { return ctx_.http_requests; }
+  size_t open_connections() const { return connections_.size(); }
+
+ private:
+  void Accept();
+  void Tick();
+  void WaitForSignal();
+  void WaitForConnectionsToEnd();
+
+  boost::asio::io_context& io_;
+  std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  boost::asio::ssl::context* tls_;
+  ServerParts parts_;
+  ConnectionSet connections_{kMaxConnections};
+  ConnectionContext ctx_;
+  std::optional<boost::asio::steady_timer> tick_timer_;
+  std::optional<boost::asio::steady_timer> deadline_;
+  std::optional<boost::asio::steady_timer> drain_timer_;
+  std::optional<boost::asio::signal_set> signals_;
+  uint64_t ticks_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace konfero::server
+
+#endif  // KONFERO_EXAMPLES_SERVER_SERVER_H_

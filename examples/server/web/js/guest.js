@@ -1,0 +1,126 @@
+// guest.js: the guest page, served for /r/<url_token>.
+//
+// Checks the link (GET /api/guest/<token>), asks for a name, joins with a
+// guest key kept in localStorage (the same browser is the same guest
+// across reconnects), then shows the waiting screen or the conference as
+// the server says, and a clear page when the call ends.
+
+import { ApiError, guestRoom } from './api.js';
+import { Call, openLocalMedia } from './call.js';
+import { setActiveCall } from './hook.js';
+import { applyI18n, t } from './i18n.js';
+import { addMessagePages } from './pages.js';
+import { showScreen } from './ui.js';
+
+const KEY_STORAGE = 'konfero.guestKey';
+const NAME_STORAGE = 'konfero.guestName';
+
+// End of a call -> the page to show.
+const FATAL_PAGES = {
+  bad_url: 'bad-url', not_public: 'not-public', no_licence: 'no-licence', banned: 'banned',
+};
+
+function urlToken() {
+  const parts = location.pathname.split('/').filter(Boolean);
+  return parts.length >= 2 && parts[parts.length - 2] === 'r' ? decodeURIComponent(parts[parts.length - 1]) : '';
+}
+
+function guestKey() {
+  let key = localStorage.getItem(KEY_STORAGE);
+  if (!key || key.length < 16) {
+    const bytes = crypto.getRandomValues(new Uint8Array(18));
+    key = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+    localStorage.setItem(KEY_STORAGE, key);
+  }
+  return key;
+}
+
+const token = urlToken();
+let name = localStorage.getItem(NAME_STORAGE) || '';
+let call = null;
+
+function show(screen) {
+  if (screen === 'waiting' && call) {
+    document.getElementById('waiting-room').textContent = call.room.name;
+  }
+  showScreen(screen);
+}
+
+function askName(roomName, error = '') {
+  document.getElementById('name-room').textContent = roomName ? t('name.room', { room: roomName }) : '';
+  const input = document.getElementById('name-input');
+  input.value = name;
+  const errorLine = document.getElementById('name-error');
+  errorLine.textContent = error;
+  errorLine.hidden = !error;
+  input.setAttribute('aria-invalid', String(Boolean(error)));
+  showScreen('name');
+  input.focus();
+}
+
+async function join() {
+  const submit = document.getElementById('name-submit');
+  submit.disabled = true;
+  showScreen('loading');
+  const local = await openLocalMedia();
+  submit.disabled = false;
+  document.getElementById('waiting-preview').srcObject = local.stream;
+  const key = guestKey();
+  call = new Call({
+    firstFrame: () => ({ type: 'join', as: 'guest', url_token: token, name, guest_key: key }),
+    local,
+    section: document.getElementById('screen-conference'),
+    onScreen: show,
+    onEnded: ended,
+  });
+  setActiveCall(call);
+  call.start();
+}
+
+function ended(detail) {
+  const roomName = document.getElementById('name-room').dataset.room || '';
+  document.getElementById('waiting-preview').srcObject = null;
+  if (detail.reason === 'kicked') return showScreen('kicked');
+  if (detail.reason === 'left') return showScreen('left');
+  if (detail.reason === 'removed') return showScreen(detail.code === 'access_revoked' ? 'not-public' : 'ended');
+  if (FATAL_PAGES[detail.code]) return showScreen(FATAL_PAGES[detail.code]);
+  if (detail.code === 'invalid_argument') return askName(roomName, t('name.invalid'));
+  return showScreen('error');
+}
+
+async function main() {
+  applyI18n();
+  addMessagePages(document.body, {
+    left: { action: 'page.left.rejoin', onAction: () => join() },
+    'no-licence': { action: 'common.tryAgain', onAction: () => join() },
+    error: { action: 'common.tryAgain', onAction: () => location.reload() },
+  });
+  document.getElementById('name-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const value = document.getElementById('name-input').value.trim();
+    if (!value) {
+      askName(document.getElementById('name-room').dataset.room || '', t('name.required'));
+      return;
+    }
+    name = value;
+    localStorage.setItem(NAME_STORAGE, name);
+    join();
+  });
+  document.getElementById('waiting-leave').addEventListener('click', () => call && call.leave());
+
+  if (!token) return showScreen('bad-url');
+  let room = '';
+  try {
+    room = (await guestRoom(token)).room || '';
+  } catch (error) {
+    const status = error instanceof ApiError ? error.status : 0;
+    if (status === 404) return showScreen('bad-url');
+    // Unreachable or locked out: the error page. A server that cannot look
+    // links up (501) is fine: the join tells whether the link is good.
+    if (status === 0 || status === 429) return showScreen('error');
+  }
+  document.getElementById('name-room').dataset.room = room;
+  askName(room);
+}
+
+main();

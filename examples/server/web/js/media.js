@@ -1,0 +1,367 @@
+// media.js: the conference's RTCPeerConnection to the engine (docs/sfu.md).
+//
+// Sections, in this order (the engine relies on it): audio sendrecv (the
+// microphone up, the room's mix down), camera video sendrecv (the camera
+// up, a tile down), SLOT_COUNT video recvonly (tiles), and, once the user
+// shares the screen, one more video sendonly (added with a new offer).
+// Data channels "chat" and "control"; "control" carries the engine's
+// `video-slots` and `active-speaker` and our `subscribe` and `publish`.
+// The engine is ICE-lite and takes no trickled candidates: every offer
+// waits for gathering to finish.
+//
+// Recovery: ICE "failed" (or "disconnected" for a few seconds) restarts
+// ICE with a new offer; a DTLS session that the server closed (it does on
+// a renegotiation today, see the screen share) or a new socket after a
+// reconnect get a whole new connection for the same participant.
+//
+//   const media = new MediaSession({
+//     sendOffer: (sdp, iceRestart) => sig.send({ type: 'offer', sdp, iceRestart }),  // false: not sent
+//     onSlots: slots => ..., onActiveSpeaker: id => ..., onTrack: (mid, track) => ...,
+//     onChat: message => ..., onIceState: state => ... });
+//   await media.start(localStream);       // sends the first offer
+//   media.handleAnswer(sdp);              // from the `answer` frame
+//   media.setCamera(false);               // track.enabled + `publish` paused
+//
+// Runs on the page's event loop; offers are serialised (one at a time).
+
+const SLOT_COUNT = 3;
+const GATHER_TIMEOUT_MS = 3000;
+const ANSWER_TIMEOUT_MS = 15000;
+const DISCONNECTED_GRACE_MS = 4000;
+const MIN_REBUILD_INTERVAL_MS = 3000;
+const CAMERA_LAYERS = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1200000 },
+];
+
+function waitForGathering(pc) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise(resolve => {
+    const done = () => {
+      if (pc.iceGatheringState !== 'complete') return;
+      pc.removeEventListener('icegatheringstatechange', done);
+      resolve();
+    };
+    pc.addEventListener('icegatheringstatechange', done);
+    setTimeout(resolve, GATHER_TIMEOUT_MS);
+  });
+}
+
+export class MediaSession {
+  constructor({ sendOffer, onSlots, onActiveSpeaker, onTrack, onChat, onIceState }) {
+    this.sendOffer = sendOffer;
+    this.onSlots = onSlots || (() => {});
+    this.onActiveSpeaker = onActiveSpeaker || (() => {});
+    this.onTrack = onTrack || (() => {});
+    this.onChat = onChat || (() => {});
+    this.onIceState = onIceState || (() => {});
+    this.pc = null;
+    this.local = null;
+    this.screenTrack = null;
+    this.screenTransceiver = null;
+    this.control = null;
+    this.chat = null;
+    this.remoteTracks = new Map();   // mid -> MediaStreamTrack
+    this.published = { camera: { paused: false }, screen: null };
+    this.subscriptions = new Map();  // mid -> {paused, max_width, max_height}
+    this.chain = Promise.resolve();
+    this.pendingAnswer = null;
+    this.disconnectTimer = 0;
+    this.lastRebuild = 0;
+    this.watchedTransports = new WeakSet();
+    this.closed = false;
+  }
+
+  // Builds the connection around `localStream` (may be null: listen only)
+  // and sends the first offer.
+  async start(localStream) {
+    this.local = localStream;
+    this.#build();
+    await this.negotiate();
+  }
+
+  // A new peer connection (after a signalling reconnect, or for a DTLS
+  // session the server dropped); the local tracks stay. Queued behind any
+  // offer in flight, so no answer goes astray; with `onlyIf`, only if that
+  // connection is still the current one.
+  rebuild(onlyIf = null) {
+    const run = async () => {
+      if (this.closed || (onlyIf && onlyIf !== this.pc)) return;
+      this.#teardown();
+      this.#build();
+      if (this.screenTrack) this.#addScreenSection();
+      await this.#negotiateNow(false);
+    };
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  #build() {
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc = pc;
+    const streams = this.local ? [this.local] : [];
+    const mic = this.local && this.local.getAudioTracks()[0];
+    const camera = this.local && this.local.getVideoTracks()[0];
+    pc.addTransceiver(mic || 'audio', { direction: 'sendrecv', streams });
+    pc.addTransceiver(camera || 'video', { direction: 'sendrecv', streams, sendEncodings: CAMERA_LAYERS });
+    for (let i = 0; i < SLOT_COUNT; i++) pc.addTransceiver('video', { direction: 'recvonly' });
+    this.chat = pc.createDataChannel('chat');
+    this.control = pc.createDataChannel('control');
+    this.chat.onmessage = event => this.#onChatMessage(event.data);
+    this.control.onmessage = event => this.#onControlMessage(event.data);
+    this.control.onopen = () => this.#replayControl();
+    if (!camera) this.published.camera.paused = true;
+
+    pc.ontrack = event => {
+      const mid = event.transceiver.mid;
+      this.remoteTracks.set(mid, event.track);
+      this.onTrack(mid, event.track);
+    };
+    pc.oniceconnectionstatechange = () => this.#onIceState(pc);
+  }
+
+  #teardown() {
+    clearTimeout(this.disconnectTimer);
+    if (this.pendingAnswer) this.pendingAnswer.reject(new Error('connection replaced'));
+    this.pendingAnswer = null;
+    if (this.pc) {
+      this.pc.oniceconnectionstatechange = null;
+      this.pc.ontrack = null;
+      this.pc.close();
+    }
+    this.pc = null;
+    this.screenTransceiver = null;
+    this.remoteTracks.clear();
+  }
+
+  close() {
+    this.closed = true;
+    this.#teardown();
+    if (this.screenTrack) this.screenTrack.stop();
+    this.screenTrack = null;
+  }
+
+  // Sends an offer and applies the answer; queued behind any offer in flight.
+  negotiate({ iceRestart = false } = {}) {
+    const run = () => this.#negotiateNow(iceRestart);
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  async #negotiateNow(iceRestart) {
+    const pc = this.pc;
+    if (!pc || this.closed) return;
+    if (pc.signalingState === 'have-local-offer') {
+      await pc.setLocalDescription({ type: 'rollback' });
+    }
+    const offer = await pc.createOffer({ iceRestart });
+    await pc.setLocalDescription(offer);
+    await waitForGathering(pc);
+    if (pc !== this.pc) return;
+    const answer = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer')), ANSWER_TIMEOUT_MS);
+      this.pendingAnswer = {
+        resolve: sdp => { clearTimeout(timer); resolve(sdp); },
+        reject: error => { clearTimeout(timer); reject(error); },
+      };
+    });
+    if (this.sendOffer(pc.localDescription.sdp, iceRestart) === false) {
+      this.pendingAnswer.reject(new Error('signalling is down'));
+    }
+    let sdp;
+    try {
+      sdp = await answer;
+    } catch (error) {
+      // No answer (the socket dropped mid-way): the resume sends a new offer.
+      if (pc === this.pc && pc.signalingState === 'have-local-offer') {
+        await pc.setLocalDescription({ type: 'rollback' });
+      }
+      return;
+    } finally {
+      this.pendingAnswer = null;
+    }
+    if (pc !== this.pc) return;
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+    this.#watchDtls(pc);
+  }
+
+  // A DTLS session the server closed (it replaced our transport, or lost
+  // it) does not come back by itself, and the ICE state stays
+  // "connected": start over with a new connection for the same participant.
+  #watchDtls(pc) {
+    const transport = pc.getSenders().map(sender => sender.transport).find(Boolean);
+    if (!transport || this.watchedTransports.has(transport)) return;
+    this.watchedTransports.add(transport);
+    transport.addEventListener('statechange', () => {
+      if (pc !== this.pc || this.closed) return;
+      if (transport.state !== 'closed' && transport.state !== 'failed') return;
+      const wait = Math.max(0, this.lastRebuild + MIN_REBUILD_INTERVAL_MS - Date.now());
+      setTimeout(() => {
+        if (pc !== this.pc || this.closed) return;
+        this.lastRebuild = Date.now();
+        this.rebuild(pc).catch(error => console.warn('konfero: new media connection failed', error));
+      }, wait);
+    });
+  }
+
+  handleAnswer(sdp) {
+    if (this.pendingAnswer) this.pendingAnswer.resolve(sdp);
+  }
+
+  // A refused offer (an `error` frame while one is in flight).
+  failOffer(error) {
+    if (this.pendingAnswer) this.pendingAnswer.reject(error);
+  }
+
+  #onIceState(pc) {
+    const state = pc.iceConnectionState;
+    this.onIceState(state);
+    clearTimeout(this.disconnectTimer);
+    if (state === 'failed') {
+      pc.restartIce();
+      this.negotiate({ iceRestart: true });
+    } else if (state === 'disconnected') {
+      this.disconnectTimer = setTimeout(() => {
+        if (this.pc === pc && pc.iceConnectionState === 'disconnected') {
+          pc.restartIce();
+          this.negotiate({ iceRestart: true });
+        }
+      }, DISCONNECTED_GRACE_MS);
+    }
+  }
+
+  // ---- Local tracks ---------------------------------------------------------
+
+  setMicrophone(on) {
+    for (const track of this.local ? this.local.getAudioTracks() : []) track.enabled = on;
+  }
+
+  setCamera(on) {
+    const tracks = this.local ? this.local.getVideoTracks() : [];
+    for (const track of tracks) track.enabled = on;
+    this.published.camera.paused = !on || tracks.length === 0;
+    this.#sendControl({ type: 'publish', source: 'camera', paused: this.published.camera.paused });
+  }
+
+  get sharing() {
+    return Boolean(this.screenTrack);
+  }
+
+  // Shares `track` (from getDisplayMedia). The first time a sendonly
+  // section is added with a new offer; later shares reuse it.
+  async startScreenShare(track) {
+    this.screenTrack = track;
+    this.published.screen = { paused: false };
+    if (this.screenTransceiver) {
+      await this.screenTransceiver.sender.replaceTrack(track);
+      this.#sendControl({ type: 'publish', source: 'screen', paused: false });
+      return;
+    }
+    this.#addScreenSection();
+    await this.negotiate();
+  }
+
+  #addScreenSection() {
+    this.screenTransceiver = this.pc.addTransceiver(this.screenTrack, { direction: 'sendonly' });
+  }
+
+  async stopScreenShare() {
+    const track = this.screenTrack;
+    this.screenTrack = null;
+    if (track) track.stop();
+    if (this.screenTransceiver) await this.screenTransceiver.sender.replaceTrack(null);
+    if (this.published.screen) this.published.screen.paused = true;
+    this.#sendControl({ type: 'publish', source: 'screen', paused: true });
+  }
+
+  // ---- Tiles ---------------------------------------------------------------------
+
+  // The tile for slot `mid` is shown at width x height (CSS pixels), or hidden.
+  subscribe(mid, { paused = false, width = 0, height = 0 } = {}) {
+    const wish = {
+      paused, max_width: Math.round(width * devicePixelRatio), max_height: Math.round(height * devicePixelRatio),
+    };
+    const last = this.subscriptions.get(mid);
+    if (last && ['paused', 'max_width', 'max_height'].every(k => last[k] === wish[k])) return;
+    this.subscriptions.set(mid, wish);
+    this.#sendControl({ type: 'subscribe', mid, ...wish });
+  }
+
+  remoteTrack(mid) {
+    return this.remoteTracks.get(mid) || null;
+  }
+
+  // ---- Data channels ----------------------------------------------------------
+
+  #sendControl(message) {
+    if (this.control && this.control.readyState === 'open') this.control.send(JSON.stringify(message));
+  }
+
+  // A new control channel (first connect, rebuild) learns our wishes again.
+  #replayControl() {
+    this.#sendControl({ type: 'publish', source: 'camera', paused: this.published.camera.paused });
+    if (this.published.screen) {
+      this.#sendControl({ type: 'publish', source: 'screen', paused: this.published.screen.paused });
+    }
+    for (const [mid, wish] of this.subscriptions) this.#sendControl({ type: 'subscribe', mid, ...wish });
+  }
+
+  #onControlMessage(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.type === 'video-slots' && Array.isArray(message.slots)) {
+      this.onSlots(message.slots.map(s => ({
+        mid: String(s.mid), participant: s.participant ?? null, source: s.source || 'camera',
+      })));
+    } else if (message.type === 'active-speaker') {
+      this.onActiveSpeaker(message.participant ?? null);
+    }
+  }
+
+  #onChatMessage(text) {
+    try {
+      const message = JSON.parse(text);
+      if (message && message.type === 'chat') this.onChat(message);
+    } catch {
+      // not one of the engine's chat frames
+    }
+  }
+
+  // ---- Statistics (the test hook) ----------------------------------------------
+
+  async stats() {
+    const summary = {
+      connectionState: this.pc ? this.pc.connectionState : 'closed',
+      iceConnectionState: this.pc ? this.pc.iceConnectionState : 'closed',
+      audio: { bytesReceived: 0, packetsReceived: 0, bytesSent: 0 },
+      video: { bytesReceived: 0, framesDecoded: 0, bytesSent: 0, slots: {} },
+    };
+    if (!this.pc) return summary;
+    const report = await this.pc.getStats();
+    report.forEach(s => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        summary.audio.bytesReceived += s.bytesReceived || 0;
+        summary.audio.packetsReceived += s.packetsReceived || 0;
+      } else if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        summary.video.bytesReceived += s.bytesReceived || 0;
+        summary.video.framesDecoded += s.framesDecoded || 0;
+        if (s.mid !== undefined) {
+          summary.video.slots[s.mid] = {
+            bytesReceived: s.bytesReceived || 0, framesDecoded: s.framesDecoded || 0,
+            frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
+          };
+        }
+      } else if (s.type === 'outbound-rtp') {
+        summary[s.kind === 'audio' ? 'audio' : 'video'].bytesSent += s.bytesSent || 0;
+      } else if (s.type === 'transport') {
+        summary.dtlsState = s.dtlsState;
+      }
+    });
+    return summary;
+  }
+}

@@ -1,0 +1,91 @@
+// lib.mjs: shared pieces of the end-to-end scenarios: Debian's Chromium
+// (headless, fake camera and microphone) through playwright-core, one
+// browser context per participant, screens waited for by the body's
+// data-screen attribute, getStats() summaries through the web client's
+// window.konfero test hook, and screenshots of every screen.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
+                           timeout: 30000 });
+}
+
+const openContexts = [];
+
+// Closes every participant's context (each scenario starts from an empty room).
+export async function closeAll() {
+  while (openContexts.length) await openContexts.pop().close().catch(() => {});
+}
+
+// A participant: its own context (own storage, own guest key).
+export async function participant(browser, name, { locale = 'en-US' } = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 720 }, locale,
+    permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
+  });
+  openContexts.push(context);
+  const page = await context.newPage();
+  page.on('console', m => console.log(`[${name}] ${m.text()}`));
+  page.on('pageerror', e => console.log(`[${name}] PAGE ERROR ${e}`));
+  return { name, context, page };
+}
+
+export async function waitScreen(p, screen, timeout = 30000) {
+  await p.page.waitForFunction(s => document.body && document.body.dataset.screen === s, screen,
+                               { timeout });
+}
+
+export function screenshots(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  return async (p, name) => p.page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+// Inbound audio/video bytes and decoded frames, from the client's hook.
+export async function stats(p) {
+  return p.page.evaluate(() => window.konfero.stats());
+}
+
+export async function state(p) {
+  return p.page.evaluate(() => window.konfero.state());
+}
+
+// Polls until fn() is truthy; returns its value.
+export async function until(fn, timeout = 30000, step = 500, what = 'condition') {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await new Promise(r => setTimeout(r, step));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// Runs a scenario and prints `RESULT <json>` for the Python test.
+export async function run(scenario) {
+  let browser;
+  let rc = 1;
+  try {
+    browser = await launch();
+    const result = await scenario(browser);
+    console.log('RESULT ' + JSON.stringify({ ok: true, ...result }));
+    rc = 0;
+  } catch (e) {
+    console.log('RESULT ' + JSON.stringify({ ok: false, error: String(e && e.stack || e) }));
+    rc = 2;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+  }
+  process.exit(rc);
+}

@@ -1,0 +1,205 @@
+// scenarios.mjs: the issue's end-to-end scenarios against a running
+// konfero server (C++ or Python), each participant in its own browser
+// context. Prints `RESULT <json>` with what each scenario measured; the
+// Python test (tests/python/test_e2e_browser.py) asserts on it.
+//
+// Usage: node scenarios.mjs BASE_URL ADMIN_PASSWORD GUEST_URL SHOTS_DIR SCENARIO...
+//   SCENARIO: conference | chat | kick-and-seats | hold | refused
+import { closeAll, participant, run, screenshots, state, stats, until, waitScreen } from './lib.mjs';
+
+const [base, password, guestUrl, shotsDir, ...which] = process.argv.slice(2);
+const shot = screenshots(shotsDir);
+
+async function guest(browser, name, url = guestUrl, opts = {}) {
+  const g = await participant(browser, name, opts);
+  await g.page.goto(url);
+  await waitScreen(g, 'name');
+  await g.page.fill('#name-input', name);
+  await g.page.click('#name-submit');
+  return g;
+}
+
+async function moderator(browser, opts = {}) {
+  const m = await participant(browser, 'Moderator', opts);
+  await m.page.goto(base + '/');
+  await waitScreen(m, 'login');
+  await m.page.fill('#login-user', 'admin');
+  await m.page.fill('#login-password', password);
+  await m.page.click('#login-submit');
+  await waitScreen(m, 'rooms');
+  return m;
+}
+
+async function demoRoomId(m) {
+  const id = await m.page.$eval('#room-list [id^="room-"][data-state]', e => e.id.slice(5));
+  return id;
+}
+
+async function joinDemo(m) {
+  const id = await demoRoomId(m);
+  await m.page.click(`#room-${id}-join`);
+  await waitScreen(m, 'conference');
+  return id;
+}
+
+// Inbound audio and video bytes and decoded frames both rise over `ms`.
+async function mediaFlows(p, ms = 3000) {
+  const a = await until(async () => {
+    const s = await stats(p);
+    return s && s.audio.bytesReceived > 0 && s.video.framesDecoded > 0 && s;
+  }, 30000, 500, `${p.name} receiving media`);
+  await new Promise(r => setTimeout(r, ms));
+  const b = await stats(p);
+  return {
+    audioBytes: b.audio.bytesReceived - a.audio.bytesReceived,
+    videoBytes: b.video.bytesReceived - a.video.bytesReceived,
+    framesDecoded: b.video.framesDecoded - a.video.framesDecoded,
+  };
+}
+
+const SCENARIOS = {
+  // 1. A guest waits; the moderator joins; both receive audio and video.
+  async conference(browser) {
+    const g = await guest(browser, 'Erika');
+    await waitScreen(g, 'waiting');
+    await shot(g, 'guest-waiting');
+    const m = await moderator(browser);
+    await until(() => m.page.$('#room-list .guests-waiting'), 15000, 300, 'guests-waiting highlight');
+    await shot(m, 'moderator-rooms-guests-waiting');
+    await joinDemo(m);
+    await waitScreen(g, 'conference');
+    const guestMedia = await mediaFlows(g);
+    const moderatorMedia = await mediaFlows(m);
+    await shot(g, 'guest-conference');
+    await shot(m, 'moderator-conference');
+    return { guestMedia, moderatorMedia };
+  },
+
+  // 2. Chat both ways; a later participant sees the history.
+  async chat(browser) {
+    const m = await moderator(browser);
+    await joinDemo(m);
+    const g = await guest(browser, 'Erika');
+    await waitScreen(g, 'conference');
+    const send = async (p, text) => {
+      if (await p.page.isHidden('#chat-input')) await p.page.click('#btn-chat');
+      await p.page.fill('#chat-input', text);
+      await p.page.click('#chat-send');
+    };
+    const has = (p, text) => async () => (await state(p)).chat.some(c => c.text === text);
+    await send(m, 'Willkommen!');
+    await until(has(g, 'Willkommen!'), 10000, 200, 'guest gets the moderator chat');
+    await send(g, 'Danke, hallo');
+    await until(has(m, 'Danke, hallo'), 10000, 200, 'moderator gets the guest chat');
+    const late = await guest(browser, 'Max');
+    await waitScreen(late, 'conference');
+    await until(has(late, 'Danke, hallo'), 10000, 200, 'history for a late joiner');
+    if (await late.page.isHidden('#chat-input')) await late.page.click('#btn-chat');
+    await shot(late, 'chat-history');
+    return { lateChat: (await state(late)).chat.map(c => c.text) };
+  },
+
+  // 3 and 5 (server started with one guest seat): a second guest finds no
+  // seat; the moderator kicks the first; its seat is free again.
+  async 'kick-and-seats'(browser) {
+    const m = await moderator(browser);
+    await joinDemo(m);
+    const first = await guest(browser, 'Erika');
+    await waitScreen(first, 'conference');
+    const second = await guest(browser, 'Max');
+    await waitScreen(second, 'no-licence');
+    await shot(second, 'guest-no-licence');
+    const id = await until(async () => {
+      const p = (await state(m)).participants.find(x => x.name === 'Erika');
+      return p && p.id;
+    }, 10000, 200, 'Erika in the list');
+    if (await m.page.isHidden(`#kick-${id}`)) await m.page.click('#btn-participants');
+    await shot(m, 'moderator-participants');
+    await m.page.click(`#kick-${id}`);
+    await m.page.waitForSelector('#confirm-dialog[open]');
+    await shot(m, 'moderator-kick-confirm');
+    await m.page.click('#confirm-ok');
+    await waitScreen(first, 'kicked');
+    await shot(first, 'guest-kicked');
+    const third = await guest(browser, 'Anna');
+    await waitScreen(third, 'conference');
+    return { seatFreed: true };
+  },
+
+  // 4. The moderator leaves: guests wait and get no media from each other;
+  // the moderator rejoins: the conference resumes.
+  async hold(browser) {
+    const m = await moderator(browser);
+    await joinDemo(m);
+    const a = await guest(browser, 'Erika');
+    const b = await guest(browser, 'Max');
+    await waitScreen(a, 'conference');
+    await waitScreen(b, 'conference');
+    await mediaFlows(a, 1000);
+    await m.page.click('#btn-leave');
+    await waitScreen(m, 'rooms');
+    await waitScreen(a, 'waiting');
+    await waitScreen(b, 'waiting');
+    await new Promise(r => setTimeout(r, 1500));  // let what was in flight land
+    const s1 = await stats(a);
+    await new Promise(r => setTimeout(r, 3000));
+    const s2 = await stats(a);
+    const onHold = {
+      videoBytes: s2 ? s2.video.bytesReceived - s1.video.bytesReceived : 0,
+      framesDecoded: s2 ? s2.video.framesDecoded - s1.video.framesDecoded : 0,
+    };
+    await shot(a, 'guest-on-hold');
+    await joinDemo(m);
+    await waitScreen(a, 'conference');
+    const resumed = await mediaFlows(a);
+    return { onHold, resumed };
+  },
+
+  // 6. A wrong URL and a private room's URL are refused with their pages.
+  async refused(browser) {
+    const wrong = await participant(browser, 'Wrong');
+    await wrong.page.goto(base + '/r/AAAAAAAAAAAAAAAAAAAAAA');
+    await until(async () => {
+      const s = await wrong.page.evaluate(() => document.body.dataset.screen);
+      if (s === 'name') {
+        await wrong.page.fill('#name-input', 'Erika');
+        await wrong.page.click('#name-submit');
+      }
+      return s === 'bad-url';
+    }, 20000, 300, 'the bad-url page');
+    await shot(wrong, 'guest-bad-url');
+    const m = await moderator(browser);
+    const id = await demoRoomId(m);
+    const url = await m.page.$eval(`#room-${id}-url`, e => e.textContent.trim() || e.value);
+    await m.page.click(`#room-${id}-public`);
+    await m.page.click('#confirm-ok');  // "make the room private?"
+    await until(async () => (await m.page.$eval(`#room-${id}`, e => e.dataset.public)) === 'false',
+                10000, 200, 'the room turning private');
+    await shot(m, 'moderator-room-private');
+    // The room domain answers a revoked URL token exactly like an unknown
+    // one (it does not reveal that a link once worked), so the guest sees
+    // the refusal page for links that do not (or no longer) work.
+    const g = await participant(browser, 'Erika');
+    await g.page.goto(url || guestUrl);
+    const screen = await until(async () => {
+      const s = await g.page.evaluate(() => document.body.dataset.screen);
+      if (s === 'name') {
+        await g.page.fill('#name-input', 'Erika');
+        await g.page.click('#name-submit');
+      }
+      return ['not-public', 'bad-url'].includes(s) && s;
+    }, 20000, 300, 'the refusal page for a private room');
+    await shot(g, 'guest-private-room-refused');
+    return { privateUrlScreen: screen };
+  },
+};
+
+run(async browser => {
+  const results = {};
+  for (const name of which) {
+    results[name] = await SCENARIOS[name](browser);
+    await closeAll();
+    await new Promise(r => setTimeout(r, 1500));  // the server sees them leave
+  }
+  return { results };
+});

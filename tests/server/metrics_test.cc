@@ -1,0 +1,119 @@
+// /metrics: every documented family, in well-formed exposition text.
+#include "server/metrics.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace konfero::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+MetricsInput SampleInput() {
+  MetricsInput in;
+  in.rooms.rooms_idle = 4;
+  in.rooms.rooms_waiting = 1;
+  in.rooms.rooms_running = 2;
+  in.rooms.rooms_on_hold = 0;
+  in.rooms.rooms_with_guests_waiting = 1;
+  in.rooms.moderators = 3;
+  in.rooms.browser_guests = 5;
+  in.rooms.phone_guests = 1;
+  in.rooms.guest_seats_in_use = 5;
+  in.rooms.guest_seats_total = 10;
+  in.engine.peers = 8;
+  in.engine.rtp_packets_in = 1000;
+  in.engine.rtp_packets_out = 2000;
+  in.engine.bytes_in = 150000;
+  in.engine.bytes_out = 300000;
+  in.engine.layer_switches = 6;
+  in.signalling.sessions = 9;
+  in.signalling.joined = 8;
+  in.signalling.in_grace = 1;
+  in.signalling.frames_in = 77;
+  in.signalling.frames_out = 99;
+  in.signalling.errors_sent = 2;
+  in.http_requests = 42;
+  return in;
+}
+
+TEST(MetricsTest, RendersEveryDocumentedFamily) {
+  const std::string text = RenderMetrics(SampleInput());
+  for (std::string_view line : {
+           "konfero_rooms{state=\"idle\"} 4",
+           "konfero_rooms{state=\"waiting\"} 1",
+           "konfero_rooms{state=\"running\"} 2",
+           "konfero_rooms{state=\"on_hold\"} 0",
+           "konfero_participants{role=\"moderator\"} 3",
+           "konfero_participants{role=\"browser_guest\"} 5",
+           "konfero_participants{role=\"phone_guest\"} 1",
+           "konfero_guests_waiting 1",
+           "konfero_licence_seats{state=\"used\"} 5",
+           "konfero_licence_seats{state=\"free\"} 5",
+           "konfero_peers 8",
+           "konfero_peer_packets{direction=\"in\"} 1000",
+           "konfero_peer_packets{direction=\"out\"} 2000",
+           "konfero_peer_bytes{direction=\"in\"} 150000",
+           "konfero_peer_bytes{direction=\"out\"} 300000",
+           "konfero_sfu_layer_switches 6",
+           "konfero_signalling_sessions{state=\"open\"} 9",
+           "konfero_signalling_sessions{state=\"joined\"} 8",
+           "konfero_signalling_sessions{state=\"in_grace\"} 1",
+           "konfero_signalling_frames_total{direction=\"in\"} 77",
+           "konfero_signalling_frames_total{direction=\"out\"} 99",
+           "konfero_signalling_errors_total 2",
+           "konfero_http_requests_total 42",
+       }) {
+    EXPECT_THAT(text, HasSubstr(std::string(line) + "\n")) << line;
+  }
+}
+
+// Each sample line belongs to the family declared last, every family has
+// HELP then TYPE once, and every line is well formed.
+TEST(MetricsTest, OutputIsWellFormedExpositionText) {
+  const std::string text = RenderMetrics(SampleInput());
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.back(), '\n');
+  std::string family;
+  std::set<std::string> declared;
+  int samples = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    const std::string l(line);
+    if (l.rfind("# HELP ", 0) == 0) {
+      family = l.substr(7, l.find(' ', 7) - 7);
+      EXPECT_TRUE(declared.insert(family).second) << "declared twice: " << family;
+      continue;
+    }
+    if (l.rfind("# TYPE ", 0) == 0) {
+      EXPECT_EQ(l.substr(7, family.size()), family);
+      const std::string type = l.substr(8 + family.size());
+      EXPECT_TRUE(type == "gauge" || type == "counter") << l;
+      continue;
+    }
+    ++samples;
+    const std::string name = l.substr(0, l.find_first_of("{ "));
+    EXPECT_EQ(name, family) << l;
+    const std::string value = l.substr(l.rfind(' ') + 1);
+    EXPECT_EQ(value.find_first_not_of("0123456789.-e+"), std::string::npos) << l;
+  }
+  EXPECT_EQ(samples, 23);
+}
+
+TEST(MetricsTest, NamesNoRoomOrPerson) {
+  // The input has no names at all; the output may not invent any labels but
+  // state, role and direction.
+  const std::string text = RenderMetrics(SampleInput());
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    if (line.front() == '#' || line.find('{') == absl::string_view::npos) continue;
+    const std::string l(line);
+    const std::string label = l.substr(l.find('{') + 1, l.find('=') - l.find('{') - 1);
+    EXPECT_TRUE(label == "state" || label == "role" || label == "direction") << l;
+  }
+}
+
+}  // namespace
+}  // namespace konfero::server
