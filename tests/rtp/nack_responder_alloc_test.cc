@@ -35,13 +35,7 @@ TEST(NackResponderAllocationTest, StoreAndRespondMakeNoAllocation) {
 #ifdef KONFERO_UNDER_SANITIZER
   GTEST_SKIP() << "the sanitizers replace operator new; plain builds only";
 #else
-  // Sanity: the counter sees allocations at all.
-  counting_allocations = true;
-  void* probe = ::operator new(16);
-  counting_allocations = false;
-  ::operator delete(probe);
-  ASSERT_EQ(allocations.load(), 1u);
-  allocations = 0;
+  ASSERT_TRUE(::konfero::test_support::CountsAllocations());
 
   for (const bool with_rtx : {true, false}) {
     NackResponder responder(

@@ -14,11 +14,26 @@
 
 #include <atomic>
 #include <cstdint>
+#include <new>
 
 namespace konfero::test_support {
 
 extern thread_local bool counting_allocations;
 extern std::atomic<uint64_t> allocations;
+
+// Whether the counter sees allocations at all (the binary links
+// counting_new.cc): allocates once while counting, then resets the count.
+// Use as ASSERT_TRUE(CountsAllocations()) before measuring.
+inline bool CountsAllocations() {
+  allocations = 0;
+  counting_allocations = true;
+  void* probe = ::operator new(16);
+  counting_allocations = false;
+  ::operator delete(probe);
+  const bool counted = allocations.load() == 1;
+  allocations = 0;
+  return counted;
+}
 
 }  // namespace konfero::test_support
 
