@@ -74,9 +74,16 @@ void BindEngine(py::module_& m) {
       .def_readonly("bytes_in", &EngineTotals::bytes_in, "UDP payload bytes received.")
       .def_readonly("bytes_out", &EngineTotals::bytes_out, "UDP payload bytes sent.")
       .def_readonly("layer_switches", &EngineTotals::layer_switches,
-                    "Simulcast source switches on the peers' video slots.");
+                    "Simulcast source switches on the peers' video slots.")
+      .def_readonly("mixer_ticks", &EngineTotals::mixer_ticks,
+                    "The workers' 20 ms media ticks since the engine started.")
+      .def_readonly("mixer_tick_seconds", &EngineTotals::mixer_tick_seconds,
+                    "Time spent in those ticks, in seconds.")
+      .def_readonly("mixer_tick_max_seconds", &EngineTotals::mixer_tick_max_seconds,
+                    "The longest tick, in seconds.");
   DefRepr(totals, {"peers", "rtp_packets_in", "rtp_packets_out", "bytes_in", "bytes_out",
-                   "layer_switches"});
+                   "layer_switches", "mixer_ticks", "mixer_tick_seconds",
+                   "mixer_tick_max_seconds"});
 
   py::enum_<VideoSource>(m, "VideoSource", "What a participant's video shows.")
       .value("CAMERA", VideoSource::kCamera)

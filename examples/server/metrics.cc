@@ -46,6 +46,13 @@ std::string RenderMetrics(const MetricsInput& input) {
   out.Family("konfero_sfu_layer_switches", "gauge",
              "Simulcast layer switches on the connected peers' video slots.");
   out.Sample("konfero_sfu_layer_switches", static_cast<double>(e.layer_switches));
+  out.Family("konfero_mixer_ticks_total", "counter", "Media ticks (20 ms) of the workers.");
+  out.Sample("konfero_mixer_ticks_total", static_cast<double>(e.mixer_ticks));
+  out.Family("konfero_mixer_tick_seconds_total", "counter",
+             "Time the workers spent in media ticks (mixing and sending).");
+  out.Sample("konfero_mixer_tick_seconds_total", e.mixer_tick_seconds);
+  out.Family("konfero_mixer_tick_max_seconds", "gauge", "The longest media tick so far.");
+  out.Sample("konfero_mixer_tick_max_seconds", e.mixer_tick_max_seconds);
 
   out.Family("konfero_signalling_sessions", "gauge",
              "Signalling WebSockets: open, joined, and participants in their reconnect grace.");

@@ -7,6 +7,7 @@ offer; plus RoomService.get_stats() and Engine.totals(). No sockets and no
 browser: frames are strings in and out, time is the ManualClock's.
 """
 import json
+import time
 import pathlib
 
 import pytest
@@ -202,6 +203,13 @@ def test_offer_is_answered_and_counted_in_the_engine_totals(hosted):
     assert totals.peers == 1
     assert totals.bytes_in >= 0 and totals.rtp_packets_out >= 0
     assert "peers=1" in repr(totals)
+    # The workers tick every 20 ms whether or not a room mixes.
+    deadline = time.monotonic() + 5
+    while hosted.engine.totals().mixer_ticks < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ticks = hosted.engine.totals()
+    assert ticks.mixer_ticks >= 5
+    assert 0 < ticks.mixer_tick_seconds and 0 < ticks.mixer_tick_max_seconds <= ticks.mixer_tick_seconds
     mod.send("leave")
     assert hosted.engine.totals().peers == 0
 

@@ -31,6 +31,8 @@ MetricsInput SampleInput() {
   in.engine.bytes_in = 150000;
   in.engine.bytes_out = 300000;
   in.engine.layer_switches = 6;
+  in.engine.mixer_ticks = 50;
+  in.engine.mixer_tick_seconds = 0.25;
   in.signalling.sessions = 9;
   in.signalling.joined = 8;
   in.signalling.in_grace = 1;
@@ -60,6 +62,8 @@ TEST(MetricsTest, RendersEveryDocumentedFamily) {
            "konfero_peer_bytes{direction=\"in\"} 150000",
            "konfero_peer_bytes{direction=\"out\"} 300000",
            "konfero_sfu_layer_switches 6",
+           "konfero_mixer_ticks_total 50",
+           "konfero_mixer_tick_seconds_total 0.25",
            "konfero_signalling_sessions{state=\"open\"} 9",
            "konfero_signalling_sessions{state=\"joined\"} 8",
            "konfero_signalling_sessions{state=\"in_grace\"} 1",
@@ -100,7 +104,7 @@ TEST(MetricsTest, OutputIsWellFormedExpositionText) {
     const std::string value = l.substr(l.rfind(' ') + 1);
     EXPECT_EQ(value.find_first_not_of("0123456789.-e+"), std::string::npos) << l;
   }
-  EXPECT_EQ(samples, 23);
+  EXPECT_EQ(samples, 26);
 }
 
 TEST(MetricsTest, NamesNoRoomOrPerson) {

@@ -106,6 +106,11 @@ struct EngineTotals {
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   uint64_t layer_switches = 0;
+  // The workers' 20 ms media ticks (mixing every room, sending the mixes)
+  // since the engine started: how many, their total and longest duration.
+  uint64_t mixer_ticks = 0;
+  double mixer_tick_seconds = 0;
+  double mixer_tick_max_seconds = 0;
 };
 
 class Engine {

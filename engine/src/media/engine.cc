@@ -267,6 +267,13 @@ class EngineImpl final : public Engine, public ReportSink {
       t.bytes_out += c.bytes_out.load(std::memory_order_relaxed);
       t.layer_switches += c.layer_switches.load(std::memory_order_relaxed);
     }
+    for (const Slot& slot : workers_) {
+      const WorkerMedia::TickStats ticks = slot.media->tick_stats();
+      t.mixer_ticks += ticks.ticks;
+      t.mixer_tick_seconds += static_cast<double>(ticks.total_ns) * 1e-9;
+      t.mixer_tick_max_seconds =
+          std::max(t.mixer_tick_max_seconds, static_cast<double>(ticks.max_ns) * 1e-9);
+    }
     return t;
   }
 

@@ -308,6 +308,7 @@ void WorkerMedia::ScheduleTick() {
 void WorkerMedia::Tick() {
   audio::EncodedFrame& frame = frame_;
   ++ticks_;
+  const auto started = std::chrono::steady_clock::now();
   for (auto& [room_id, room] : rooms_) {
     room.mixer->Tick();
     for (auto& [id, peer] : room.peers) {
@@ -318,6 +319,15 @@ void WorkerMedia::Tick() {
     UpdateActiveSpeaker(room);
   }
   worker_->FlushSends();
+  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - started)
+                                            .count());
+  tick_count_.store(tick_count_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  tick_total_ns_.store(tick_total_ns_.load(std::memory_order_relaxed) + ns,
+                       std::memory_order_relaxed);
+  if (ns > tick_max_ns_.load(std::memory_order_relaxed)) {
+    tick_max_ns_.store(ns, std::memory_order_relaxed);
+  }
 }
 
 // The active speaker: of the mixer's current speakers, the one who started

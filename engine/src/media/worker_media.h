@@ -14,6 +14,7 @@
 #define KONFERO_MEDIA_WORKER_MEDIA_H_
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +74,18 @@ class WorkerMedia final : public transport::DatagramHandler,
   void SendChat(RoomId room, const std::string& json);
   void Shutdown();
 
+  // Any thread: the ticks so far (count, total and longest duration).
+  struct TickStats {
+    uint64_t ticks = 0;
+    uint64_t total_ns = 0;
+    uint64_t max_ns = 0;
+  };
+  TickStats tick_stats() const {
+    return {tick_count_.load(std::memory_order_relaxed),
+            tick_total_ns_.load(std::memory_order_relaxed),
+            tick_max_ns_.load(std::memory_order_relaxed)};
+  }
+
   // transport::DatagramHandler
   void OnDatagram(absl::Span<const uint8_t> data,
                   const net::IpEndpoint& from) override;
@@ -131,6 +144,9 @@ class WorkerMedia final : public transport::DatagramHandler,
   std::array<uint8_t, 1500> scratch_{};
   audio::EncodedFrame frame_{};  // reused by every tick
   uint64_t ticks_ = 0;
+  std::atomic<uint64_t> tick_count_{0};
+  std::atomic<uint64_t> tick_total_ns_{0};
+  std::atomic<uint64_t> tick_max_ns_{0};
 };
 
 }  // namespace konfero::media
