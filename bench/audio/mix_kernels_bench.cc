@@ -127,6 +127,17 @@ void BM_CopyFloor(benchmark::State& state) {
   }
 }
 
+// The first half of the SIMD kernel alone: the sum of every input
+// (kernels::SumFrames), what remains once the outputs are taken away.
+void BM_SumFramesSimd(benchmark::State& state) {
+  Frames f(state);
+  for (auto _ : state) {
+    kernels::SumFrames(f.ptrs.data(), f.ptrs.size(), f.acc.data(), kN);
+    benchmark::DoNotOptimize(f.acc.data());
+    benchmark::ClobberMemory();
+  }
+}
+
 template <bool kSimd>
 void BM_GainRamp(benchmark::State& state) {
   std::vector<int16_t> pcm(kN, 1234);
@@ -153,6 +164,7 @@ BENCHMARK(BM_MixMinusNaiveScalar)->Apply([](auto* b) { MixSizes(b, false); });
 BENCHMARK(BM_MixMinusLinearScalar)->Apply([](auto* b) { MixSizes(b, true); });
 BENCHMARK(BM_MixMinusLinearSimd)->Apply([](auto* b) { MixSizes(b, true); });
 BENCHMARK(BM_CopyFloor)->Apply([](auto* b) { MixSizes(b, false); });
+BENCHMARK(BM_SumFramesSimd)->Apply([](auto* b) { MixSizes(b, false); });
 BENCHMARK(BM_GainRampScalar);
 BENCHMARK(BM_GainRampSimd);
 

@@ -29,40 +29,38 @@ void AccumulateImpl(const int16_t* HWY_RESTRICT in, int32_t* HWY_RESTRICT acc,
 }
 
 // acc[i] = sum over k of in[k][offset + i], for i < n.
+//
+// Row by row: acc (at most 4 KiB, in L1) gathers four inputs at a time, each
+// read front to back, so every input is one sequential stream the hardware
+// prefetcher follows (walking all inputs per column of samples, the partial
+// sums in registers, touched every input's lines 15 times a frame and was
+// slower at N = 1000, where the inputs come from L3). The inputs are summed
+// last to first: MixMinus then writes the outputs first to last, so the
+// inputs it reads again first are the ones summed last, still in L2.
 void SumFramesAt(const int16_t* const* HWY_RESTRICT in, size_t count,
                  size_t offset, int32_t* HWY_RESTRICT acc, size_t n) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Rebind<int16_t, decltype(d32)> d16;
   const size_t lanes = hn::Lanes(d32);
-  size_t i = 0;
-  // Four vectors of partial sums stay in registers across all inputs.
-  for (; i + 4 * lanes <= n; i += 4 * lanes) {
-    auto a0 = hn::Zero(d32), a1 = hn::Zero(d32);
-    auto a2 = hn::Zero(d32), a3 = hn::Zero(d32);
-    for (size_t k = 0; k < count; ++k) {
-      const int16_t* p = in[k] + offset + i;
-      a0 = hn::Add(a0, hn::PromoteTo(d32, hn::LoadU(d16, p)));
-      a1 = hn::Add(a1, hn::PromoteTo(d32, hn::LoadU(d16, p + lanes)));
-      a2 = hn::Add(a2, hn::PromoteTo(d32, hn::LoadU(d16, p + 2 * lanes)));
-      a3 = hn::Add(a3, hn::PromoteTo(d32, hn::LoadU(d16, p + 3 * lanes)));
+  const size_t whole = n - n % lanes;
+  for (size_t i = 0; i < whole; i += lanes) hn::StoreU(hn::Zero(d32), d32, acc + i);
+  for (size_t i = whole; i < n; ++i) acc[i] = 0;
+  size_t k = count;
+  for (; k >= 4; k -= 4) {
+    const int16_t* p0 = in[k - 1] + offset;
+    const int16_t* p1 = in[k - 2] + offset;
+    const int16_t* p2 = in[k - 3] + offset;
+    const int16_t* p3 = in[k - 4] + offset;
+    for (size_t i = 0; i < whole; i += lanes) {
+      const auto s01 = hn::Add(hn::PromoteTo(d32, hn::LoadU(d16, p0 + i)),
+                               hn::PromoteTo(d32, hn::LoadU(d16, p1 + i)));
+      const auto s23 = hn::Add(hn::PromoteTo(d32, hn::LoadU(d16, p2 + i)),
+                               hn::PromoteTo(d32, hn::LoadU(d16, p3 + i)));
+      hn::StoreU(hn::Add(hn::LoadU(d32, acc + i), hn::Add(s01, s23)), d32, acc + i);
     }
-    hn::StoreU(a0, d32, acc + i);
-    hn::StoreU(a1, d32, acc + i + lanes);
-    hn::StoreU(a2, d32, acc + i + 2 * lanes);
-    hn::StoreU(a3, d32, acc + i + 3 * lanes);
+    for (size_t i = whole; i < n; ++i) acc[i] += p0[i] + p1[i] + p2[i] + p3[i];
   }
-  for (; i + lanes <= n; i += lanes) {
-    auto a = hn::Zero(d32);
-    for (size_t k = 0; k < count; ++k) {
-      a = hn::Add(a, hn::PromoteTo(d32, hn::LoadU(d16, in[k] + offset + i)));
-    }
-    hn::StoreU(a, d32, acc + i);
-  }
-  for (; i < n; ++i) {
-    int32_t a = 0;
-    for (size_t k = 0; k < count; ++k) a += in[k][offset + i];
-    acc[i] = a;
-  }
+  for (; k > 0; --k) AccumulateImpl(in[k - 1] + offset, acc, n);
 }
 
 void SumFramesImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
@@ -191,12 +189,13 @@ void SubtractAndLimitImpl(const int32_t* HWY_RESTRICT sum,
 }
 
 // One pass per frame (in chunks of kMaxBlock samples for longer inputs):
-// sum all inputs, then each output. Cache-blocking over N (sum a block of
-// ~256 samples of all inputs, then write every output's block while its
-// input is still in L2) was measured and is slower here, also at N = 1000
-// where inputs and outputs (3.8 MB) exceed L2: the extra per-block loop
-// overhead costs more than the second read of the inputs from L3
-// (docs/performance.md).
+// sum all inputs (last to first), then each output (first to last, so the
+// inputs read again first are the ones summed last, still in L2).
+// Cache-blocking over N (sum a block of 240 to 480 samples of all inputs,
+// then write every output's block while its input is in L2) was measured
+// and is slower here, also at N = 1000 where inputs and outputs (3.8 MB)
+// exceed L2: the per-block loop overhead costs more than the second read of
+// some inputs from L3 (docs/performance.md).
 void MixMinusImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
                   int16_t* const* HWY_RESTRICT out, size_t n) {
   constexpr size_t kMaxBlock = 1024;  // int32 sums on the stack: 4 KiB
