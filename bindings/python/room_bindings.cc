@@ -223,10 +223,12 @@ void BindAccessAndJoins(py::class_<H>& c) {
             return Unwrap(h.get().JoinAsBrowserGuest(join));
           },
           py::arg("join"),
-          "NotFoundError for an unknown or revoked token; "
-          "PermissionDeniedError if the guest key is barred; "
-          "ResourceExhaustedError if no licence seat is free or the source "
-          "is locked out.")
+          "NotFoundError for an unknown token (never issued, regenerated, or "
+          "of a deleted room); FailedPreconditionError for the token of a "
+          "room made private (it is no longer public); PermissionDeniedError "
+          "if the guest key is barred; ResourceExhaustedError if no licence "
+          "seat is free or the source is locked out; InvalidArgumentError for "
+          "an empty token or one over 64 bytes.")
       .def(
           "join_as_browser_guest",
           [](H& h, std::string url_token, std::string display_name,
@@ -238,6 +240,19 @@ void BindAccessAndJoins(py::class_<H>& c) {
           py::kw_only(), py::arg("url_token"), py::arg("display_name"),
           py::arg("guest_key"), py::arg("source") = "",
           "The same, with the BrowserGuestJoin fields as keywords.")
+      .def(
+          "look_up_guest_url",
+          [](H& h, std::string_view url_token, std::string_view source) {
+            return Unwrap(h.get().LookUpGuestUrl(url_token, source));
+          },
+          py::arg("url_token"), py::arg("source") = "",
+          "What the link opens (a GuestRoomInfo), for a guest page before it "
+          "asks for a name. It admits nobody, takes no seat and publishes no "
+          "event, but answers like join_as_browser_guest for the token and "
+          "the source: NotFoundError, FailedPreconditionError (no longer "
+          "public), ResourceExhaustedError (source locked out), "
+          "InvalidArgumentError; unknown tokens count towards the same "
+          "per-source limit.")
       .def(
           "join_as_phone_guest",
           [](H& h, const PhoneGuestJoin& join) {

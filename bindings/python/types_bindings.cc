@@ -184,6 +184,18 @@ void BindRecords(py::module_& m) {
   DefRepr(m.attr("JoinResult"),
           {"participant", "room", "role", "state", "waiting"});
 
+  ValueClass<GuestRoomInfo>(m, "GuestRoomInfo",
+                            "What a guest link opens, before the guest joins "
+                            "(RoomService.look_up_guest_url).")
+      .def_readwrite("room_name", &GuestRoomInfo::room_name,
+                     "The room's name, for the name screen.")
+      .def_readwrite("state", &GuestRoomInfo::state,
+                     "The ConferenceState of the room's conference.")
+      .def_readwrite("moderator_present", &GuestRoomInfo::moderator_present,
+                     "A moderator is in: a guest who joins now goes straight "
+                     "in instead of waiting.");
+  DefRepr(m.attr("GuestRoomInfo"), {"room_name", "state", "moderator_present"});
+
   ValueClass<BanInfo>(m, "BanInfo", "A kicked guest's bar from a room.")
       .def_readwrite("id", &BanInfo::id, "The ban id (int).")
       .def_readwrite("room", &BanInfo::room, "The room id (int).")

@@ -16,10 +16,10 @@ thread: the request handlers, the WebSocket readers and the 10 ms loop that
 polls the engine and the signalling hub. The protocol itself lives in the
 engine (konfero.SignallingHub); this file only carries frames.
 
-GET /api/guest/<token> answers {"room": null} while the RoomService offers
-no way to look a guest link up without joining (a method
-`guest_room_name(url_token, source)` is used once it exists): the guest
-page then asks for the name, and the join itself tells a bad link.
+GET /api/guest/<token> looks the guest link up without joining
+(RoomService.look_up_guest_url), so the guest page shows the room's name, or
+the "not valid" (404 bad_url) or "not public any more" (410 not_public) page
+before it asks for a name.
 """
 
 import argparse
@@ -138,7 +138,7 @@ class Server:
         r.add_get(r"/api/rooms/{id:\d+}/access", api(self.get_access))
         r.add_post(r"/api/rooms/{id:\d+}/public", api(self.set_public))
         r.add_post(r"/api/rooms/{id:\d+}/regenerate", api(self.regenerate))
-        r.add_get("/api/guest/{token}", api(self.guest_room, rate_limited=True))
+        r.add_get("/api/guest/{token}", self.guest_room)
         r.add_get("/ws", self.websocket)
         r.add_get("/", self.page("index.html"))
         r.add_get("/r/{token}", self.page("guest.html"))
@@ -189,16 +189,21 @@ class Server:
                                                           int(request.match_info["id"])))
 
     async def guest_room(self, request):
-        token = request.match_info["token"]
-        lookup = getattr(self.service, "guest_room_name", None)
-        if lookup is None:
-            # This RoomService cannot look a link up without joining: the
-            # page asks for the name, and the join answers `bad_url`.
-            return {"room": None}
+        # The same answers as konfero-server's (docs/api.md): each refusal
+        # has its own status, so the page picks its message from it.
         try:
-            return {"room": lookup(token, request.remote or "")}
-        except konfero.NotFoundError:
-            raise konfero.NotFoundError("this conference link is not valid") from None
+            info = self.service.look_up_guest_url(request.match_info["token"],
+                                                  request.remote or "")
+        except konfero.NotFoundError as error:
+            return error_response(404, "bad_url", str(error))
+        except konfero.FailedPreconditionError as error:
+            return error_response(410, "not_public", str(error))
+        except konfero.Error as error:
+            return status_response(error, rate_limited=True)
+        return web.json_response(
+            {"room": info.room_name, "state": info.state.label,
+             "moderator_present": info.moderator_present},
+            headers={"Cache-Control": "no-store"})
 
     # ---- Signalling WebSocket (docs/protocol.md) --------------------------------
 

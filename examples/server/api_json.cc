@@ -24,6 +24,12 @@ nlohmann::json RoomJson(const RoomInfo& room) {
           {"participants", room.participant_count}};
 }
 
+nlohmann::json GuestRoomJson(const GuestRoomInfo& info) {
+  return {{"room", info.room_name},
+          {"state", std::string(ToString(info.state))},
+          {"moderator_present", info.moderator_present}};
+}
+
 nlohmann::json AccessJson(const PublicAccess& access) {
   if (!access.is_public) return {{"public", false}};
   return {{"public", true},

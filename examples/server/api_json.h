@@ -29,6 +29,8 @@ nlohmann::json RoomJson(const RoomInfo& room);
 // {"public":false} for a private room.
 nlohmann::json AccessJson(const PublicAccess& access);
 nlohmann::json ParticipantJson(const ParticipantInfo& participant);
+// {"room":"Vertrieb","state":"waiting","moderator_present":false}
+nlohmann::json GuestRoomJson(const GuestRoomInfo& info);
 int64_t UnixMillis(absl::Time t);
 
 // A parsed JSON object from a request body.

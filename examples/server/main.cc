@@ -65,15 +65,6 @@ absl::Status PrepareDataDir(const fs::path& dir) {
   return absl::OkStatus();
 }
 
-// RoomService has no lookup of a guest URL token that changes nothing (a
-// join admits the guest); until it has one, the guest page learns whether
-// its link is good from the join itself. See docs/api.md.
-GuestRoomLookup InterimGuestLookup() {
-  return [](std::string_view, std::string_view) -> absl::StatusOr<std::string> {
-    return absl::UnimplementedError("no guest URL lookup in this RoomService");
-  };
-}
-
 void AddServerRoutes(Router& router, RoomService& rooms, Engine& engine, SignallingHub& hub,
                      const Server& server) {
   router.Add("GET", "/metrics", [&rooms, &engine, &hub, &server](const HttpRequest&,
@@ -153,7 +144,7 @@ int Run(const ServerConfig& config) {
   }
 
   Router router;
-  RestApi api(**rooms, InterimGuestLookup());
+  RestApi api(**rooms);
   api.Register(router);
   const StaticFiles files(web_root);
   router.SetFallback([&files](const HttpRequest&, const RouteParams& params) {

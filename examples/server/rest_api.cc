@@ -176,20 +176,19 @@ HttpResponse RestApi::GetAccess(const HttpRequest& request, std::string_view id)
   return JsonResponse(AccessJson(*access));
 }
 
+// The guest page asks before it shows the name screen. Each refusal has its
+// own status so the page can pick its message from the status alone: 404
+// bad_url (unknown link), 410 not_public (the link of a room made private:
+// it will not work again, since making the room public issues a new one),
+// 429 rate_limited (too many unknown links from this address), 400 for a
+// token that cannot be one (empty or over 64 bytes).
 HttpResponse RestApi::GuestLookup(const HttpRequest& request, std::string_view url_token) {
-  absl::StatusOr<std::string> room = guest_lookup_(url_token, request.remote_address);
-  if (absl::IsNotFound(room.status())) {
-    return JsonError(404, "bad_url",
-                     "this conference link is not valid: it is wrong, or the room is no "
-                     "longer public");
-  }
-  if (absl::IsUnimplemented(room.status())) {
-    // The server cannot tell before the guest joins: the join answers
-    // bad_url for a wrong link (see docs/api.md).
-    return JsonResponse({{"room", nullptr}});
-  }
-  if (!room.ok()) return StatusResponse(room.status(), /*exhausted_is_rate_limit=*/true);
-  return JsonResponse({{"room", *room}});
+  absl::StatusOr<GuestRoomInfo> room = rooms_.LookUpGuestUrl(url_token, request.remote_address);
+  if (room.ok()) return JsonResponse(GuestRoomJson(*room));
+  const absl::Status& s = room.status();
+  if (absl::IsNotFound(s)) return JsonError(404, "bad_url", Sv(s.message()));
+  if (absl::IsFailedPrecondition(s)) return JsonError(410, "not_public", Sv(s.message()));
+  return StatusResponse(s, /*exhausted_is_rate_limit=*/true);
 }
 
 HttpResponse RestApi::CreateUser(const HttpRequest& request) {

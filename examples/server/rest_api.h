@@ -1,7 +1,7 @@
 // rest_api.h: the REST API of docs/api.md over a RoomService, as router
 // handlers.
 //
-//   RestApi api(rooms, lookup);
+//   RestApi api(rooms);
 //   api.Register(router);
 //   router.Dispatch({.method = "POST", .target = "/api/login",
 //                    .body = R"({"login":"admin","password":"..."})",
@@ -17,7 +17,6 @@
 #ifndef KONFERO_EXAMPLES_SERVER_REST_API_H_
 #define KONFERO_EXAMPLES_SERVER_REST_API_H_
 
-#include <functional>
 #include <string>
 #include <string_view>
 
@@ -28,18 +27,10 @@
 
 namespace konfero::server {
 
-// The name of the public room `url_token` opens; NotFound if there is none
-// (an unknown or revoked token), ResourceExhausted while `source` is locked
-// out after too many wrong tokens; Unimplemented if the lookup cannot be
-// made (the answer is then {"room":null} and the join decides).
-using GuestRoomLookup = std::function<absl::StatusOr<std::string>(
-    std::string_view url_token, std::string_view source)>;
-
 class RestApi {
  public:
   // `rooms` must outlive the API.
-  RestApi(RoomService& rooms, GuestRoomLookup guest_lookup)
-      : rooms_(rooms), guest_lookup_(std::move(guest_lookup)) {}
+  explicit RestApi(RoomService& rooms) : rooms_(rooms) {}
 
   void Register(Router& router);
 
@@ -58,7 +49,6 @@ class RestApi {
   HttpResponse CreateUser(const HttpRequest& request);
 
   RoomService& rooms_;
-  GuestRoomLookup guest_lookup_;
 };
 
 // The bearer token of an "Authorization: Bearer <token>" header;

@@ -2,6 +2,8 @@
 """Writes the seed corpus of server_router_fuzzer: one file per request,
 a flag byte (1: the admin's bearer token, 2: a garbage Authorization
 header, 4: an unprintable remote address) then "<method>\\n<target>\\n<body>".
+In targets, {public} and {revoked} stand for the URL tokens the fuzzer's
+world holds (a public room's, and a room's made private).
 
 Run from the repository root: python3 fuzz/server/make_seed_corpus.py
 """
@@ -27,6 +29,9 @@ SEEDS = {
     "room_delete": (1, "DELETE", "/api/rooms/2", ""),
     "guest_good": (0, "GET", "/api/guest/good-token", ""),
     "guest_bad": (0, "GET", "/api/guest/%00", ""),
+    "guest_public": (0, "GET", "/api/guest/{public}", ""),
+    "guest_not_public": (0, "GET", "/api/guest/{revoked}", ""),
+    "guest_too_long": (0, "GET", "/api/guest/" + "x" * 65, ""),
     "users_create": (1, "POST", "/api/users",
                      '{"login":"anna","display_name":"Anna","password":"anna-password","admin":false}'),
     "logout": (1, "POST", "/api/logout", ""),

@@ -4,7 +4,10 @@
 //
 // Input: one flag byte, then "<method>\n<target>\n<body>". Flag bit 0 adds
 // the admin's valid bearer token, bit 1 a garbage Authorization header,
-// bit 2 a remote address that is not printable. Every answer must have a
+// bit 2 a remote address that is not printable. In the target, "{public}"
+// and "{revoked}" stand for the URL token of the world's public room and
+// the former token of its room made private (GET /api/guest/{public}).
+// Every answer must have a
 // status from 200 to 599 and a route name; every answer under /api/ must be
 // a JSON object, and every error a {"error":{"code","message"}}; a static
 // answer must never carry the bytes of the file planted outside the web
@@ -50,6 +53,8 @@ struct World {
   std::unique_ptr<StaticFiles> files;
   Router router;
   std::string admin_token;
+  std::string public_token;
+  std::string revoked_token;
   fs::path base;
 
   World() {
@@ -59,7 +64,13 @@ struct World {
     rooms = *RoomService::Open(options, clock);
     Check(rooms->BootstrapAdmin("admin", "Admin", "admin-password").ok(), "bootstrap");
     admin_token = rooms->Login("admin", "admin-password", "127.0.0.1")->token;
-    Check(rooms->CreateRoom(admin_token, "Fuzz").ok(), "room");
+    absl::StatusOr<RoomInfo> room = rooms->CreateRoom(admin_token, "Fuzz");
+    Check(room.ok(), "room");
+    public_token = rooms->SetPublic(admin_token, room->id, true)->url_token;
+    absl::StatusOr<RoomInfo> closed = rooms->CreateRoom(admin_token, "Closed");
+    Check(closed.ok(), "second room");
+    revoked_token = rooms->SetPublic(admin_token, closed->id, true)->url_token;
+    Check(rooms->SetPublic(admin_token, closed->id, false).ok(), "private");
 
     base = fs::temp_directory_path() / ("konfero-router-fuzz-" + std::to_string(::getpid()));
     fs::create_directories(base / "web" / "js");
@@ -71,11 +82,7 @@ struct World {
     fs::create_symlink(base / "secret.txt", base / "web" / "link.txt", ec);
     files = std::make_unique<StaticFiles>(base / "web");
 
-    api = std::make_unique<RestApi>(*rooms, [](std::string_view token, std::string_view)
-                                                -> absl::StatusOr<std::string> {
-      if (token == "good-token") return std::string("Fuzz");
-      return absl::NotFoundError("no such link");
-    });
+    api = std::make_unique<RestApi>(*rooms);
     api->Register(router);
     router.SetFallback([this](const HttpRequest&, const RouteParams& params) {
       return files->Serve(params.segments);
@@ -101,6 +108,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rest = first == std::string_view::npos ? std::string_view() : rest.substr(first + 1);
   const size_t second = rest.find('\n');
   request.target = std::string(rest.substr(0, second));
+  for (const auto& [name, token] : {std::pair<std::string_view, const std::string&>{
+                                        "{public}", world->public_token},
+                                    {"{revoked}", world->revoked_token}}) {
+    if (size_t at = request.target.find(name); at != std::string::npos) {
+      request.target.replace(at, name.size(), token);
+    }
+  }
   request.body = second == std::string_view::npos ? std::string() : std::string(rest.substr(second + 1));
   request.remote_address = (flags & 4) != 0 ? std::string("\x01\x7f", 2) : "192.0.2.1";
   if ((flags & 1) != 0) request.headers["authorization"] = "Bearer " + world->admin_token;

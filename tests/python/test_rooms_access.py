@@ -163,12 +163,13 @@ def test_making_a_room_private_removes_guests_and_refuses_new_ones(
     assert [p.id for p in snap.participants] == [mod.participant]
     assert not snap.room.is_public
     assert not service.get_access(admin.token, room.id).is_public
-    with pytest.raises(konfero.NotFoundError):
+    # The link is recognised: the guest is told the room is not public.
+    with pytest.raises(konfero.FailedPreconditionError):
         browser_guest(service, access, "Late")
     with pytest.raises(konfero.PermissionDeniedError):
         phone_guest(service, access, source="203.0.113.9")
 
-    # Public again: new codes; the revoked ones stay dead.
+    # Public again: new codes; the revoked ones are unknown from now on.
     again = service.set_public(admin.token, room.id, True)
     assert again.url_token != access.url_token
     with pytest.raises(konfero.NotFoundError):
@@ -190,3 +191,30 @@ def test_invitation_carries_dial_in_pin_and_url(service, public_room):
         assert access.pin in text and access.url in text
         assert "+49 30 1234567" in text
     assert access.invitation_en != access.invitation_de
+
+
+def test_look_up_guest_url_names_the_room_and_admits_nobody(
+        service, admin, public_room, events):
+    room, access = public_room
+    drain(events)
+    info = service.look_up_guest_url(access.url_token, "198.51.100.7")
+    assert (info.room_name, info.state, info.moderator_present) == (
+        room.name, konfero.ConferenceState.IDLE, False)
+    assert drain(events) == []
+    assert service.guest_seats_in_use == 0
+    service.join_as_member(admin.token, room.id)
+    info = service.look_up_guest_url(access.url_token)
+    assert (info.state, info.moderator_present) == (
+        konfero.ConferenceState.RUNNING, True)
+
+
+def test_look_up_guest_url_tells_private_from_unknown(service, admin,
+                                                      public_room):
+    room, access = public_room
+    with pytest.raises(konfero.NotFoundError):
+        service.look_up_guest_url("no-such-token", "198.51.100.8")
+    service.set_public(admin.token, room.id, False)
+    with pytest.raises(konfero.FailedPreconditionError):
+        service.look_up_guest_url(access.url_token, "198.51.100.8")
+    with pytest.raises(konfero.InvalidArgumentError):
+        service.look_up_guest_url("x" * 65, "198.51.100.8")

@@ -106,6 +106,9 @@ struct ModelRoom {
   std::string token;
   std::vector<std::string> old_pins;
   std::vector<std::string> old_tokens;
+  // While private: the token it had when it was made private, which guests
+  // are told is "no longer public" (empty if none).
+  std::string revoked_token;
   std::vector<ParticipantId> present;  // join order
   ConferenceState state = ConferenceState::kIdle;
   bool had_moderator = false;  // since the room was last idle
@@ -151,6 +154,7 @@ class RoomServicePropertyTest : public ::testing::TestWithParam<uint64_t> {
   void MemberJoin();
   void NonMemberJoin();
   void BrowserJoin();
+  void GuestLookup(const std::string& token, const std::string& source);
   void PhoneJoin(bool guess = false);
   void BruteForcePins();
   void LeaveOrDisconnect(bool disconnect);
@@ -180,6 +184,7 @@ class RoomServicePropertyTest : public ::testing::TestWithParam<uint64_t> {
   void RevokeCodes(ModelRoom& room);
   void AdoptCodes(ModelRoom& room, const PublicAccess& access);
   std::optional<RoomId> RoomByToken(const std::string& token) const;
+  std::optional<RoomId> RoomByRevokedToken(const std::string& token) const;
   std::optional<RoomId> RoomByPin(const std::string& pin) const;
   // Consumes the events the step published and checks them against
   // `expected_` and the event-derived rooms.

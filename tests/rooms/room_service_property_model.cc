@@ -169,11 +169,22 @@ void RoomServicePropertyTest::AdoptCodes(ModelRoom& room, const PublicAccess& ac
   room.is_public = true;
   room.pin = access.pin;
   room.token = access.url_token;
+  room.revoked_token.clear();  // new codes make the former link unknown
 }
 
 std::optional<RoomId> RoomServicePropertyTest::RoomByToken(const std::string& token) const {
   for (const auto& [id, room] : rooms_) {
     if (room.is_public && room.token == token) return id;
+  }
+  return std::nullopt;
+}
+
+std::optional<RoomId> RoomServicePropertyTest::RoomByRevokedToken(
+    const std::string& token) const {
+  for (const auto& [id, room] : rooms_) {
+    if (!room.is_public && !room.revoked_token.empty() && room.revoked_token == token) {
+      return id;
+    }
   }
   return std::nullopt;
 }

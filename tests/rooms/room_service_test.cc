@@ -292,7 +292,9 @@ TEST_F(RoomServiceTest, MakingARoomPrivateRevokesAccessAndRemovesGuests) {
     }
   }
   EXPECT_EQ(revoked, 2);
-  EXPECT_THAT(Guest(a, 2).status(), StatusIs(absl::StatusCode::kNotFound));
+  // The link is recognised, and refused as "no longer public" (see
+  // room_service_guest_url_test.cc).
+  EXPECT_THAT(Guest(a, 2).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(service_->JoinAsPhoneGuest({a.pin, "", "10.5.5.6", {}}).status(),
               StatusIs(absl::StatusCode::kPermissionDenied));
 }

@@ -3,7 +3,6 @@
 // the error codes and HTTP statuses of each failure.
 #include "server/rest_api.h"
 
-#include <map>
 #include <memory>
 #include <string>
 
@@ -34,25 +33,18 @@ class RestApiTest : public ::testing::Test {
     ASSERT_TRUE(rooms.ok()) << rooms.status();
     rooms_ = *std::move(rooms);
     ASSERT_TRUE(rooms_->BootstrapAdmin("admin", "Ada Admin", kAdminPassword).ok());
-    api_ = std::make_unique<RestApi>(
-        *rooms_, [this](std::string_view url_token,
-                        std::string_view source) -> absl::StatusOr<std::string> {
-          last_lookup_source_ = std::string(source);
-          auto it = guest_urls_.find(std::string(url_token));
-          if (it == guest_urls_.end()) return absl::NotFoundError("no such link");
-          return it->second;
-        });
+    api_ = std::make_unique<RestApi>(*rooms_);
     api_->Register(router_);
     admin_ = Login("admin", kAdminPassword);
   }
 
   HttpResponse Call(std::string method, std::string target, std::string body = "",
-                    std::string token = "") {
+                    std::string token = "", std::string remote = "192.0.2.7") {
     HttpRequest request;
     request.method = std::move(method);
     request.target = std::move(target);
     request.body = std::move(body);
-    request.remote_address = "192.0.2.7";
+    request.remote_address = std::move(remote);
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
     return router_.Dispatch(request);
   }
@@ -84,13 +76,23 @@ class RestApiTest : public ::testing::Test {
 
   std::string Room(int64_t id) { return "/api/rooms/" + std::to_string(id); }
 
+  // Makes the room public and returns the token of its guest URL.
+  std::string PublicToken(int64_t id) {
+    HttpResponse r = Call("POST", Room(id) + "/public", R"({"public":true})", admin_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const std::string url = Json(r).value("url", "");
+    return url.substr(url.rfind('/') + 1);
+  }
+
+  HttpResponse Guest(const std::string& token, std::string remote = "192.0.2.7") {
+    return Call("GET", "/api/guest/" + token, "", "", std::move(remote));
+  }
+
   ManualClock clock_;
   test_support::SeededRandom random_{6};
   std::unique_ptr<RoomService> rooms_;
   std::unique_ptr<RestApi> api_;
   Router router_;
-  std::map<std::string, std::string> guest_urls_;
-  std::string last_lookup_source_;
   std::string admin_;
 };
 
@@ -292,20 +294,68 @@ TEST_F(RestApiTest, DuplicateLoginIsAConflict) {
   EXPECT_EQ(ErrorCode(again), "already_exists");
 }
 
-TEST_F(RestApiTest, GuestLookupNamesThePublicRoom) {
-  guest_urls_["tok-123"] = "Vertrieb";
-  HttpResponse r = Call("GET", "/api/guest/tok-123");
-  ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(Json(r), json({{"room", "Vertrieb"}}));
+TEST_F(RestApiTest, GuestLookupNamesThePublicRoomAndAdmitsNobody) {
+  const int64_t id = CreateRoom("Vertrieb", admin_);
+  const std::string token = PublicToken(id);
+  HttpResponse r = Guest(token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r), json({{"room", "Vertrieb"}, {"state", "idle"},
+                           {"moderator_present", false}}));
   EXPECT_EQ(r.route, "/api/guest/{url_token}");  // what the log shows, not the token
-  EXPECT_EQ(last_lookup_source_, "192.0.2.7");
+  EXPECT_THAT(Json(Call("GET", Room(id), "", admin_))["participants"], SizeIs(0));
+  EXPECT_EQ(rooms_->guest_seats_in_use(), 0);
+
+  ASSERT_TRUE(rooms_->JoinAsMember(admin_, RoomId{id}).ok());
+  EXPECT_EQ(Json(Guest(token)), json({{"room", "Vertrieb"}, {"state", "running"},
+                                      {"moderator_present", true}}));
 }
 
 TEST_F(RestApiTest, GuestLookupOfAnUnknownTokenIs404BadUrl) {
-  HttpResponse r = Call("GET", "/api/guest/unknown");
+  HttpResponse r = Guest("unknown");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(ErrorCode(r), "bad_url");
   EXPECT_THAT(r.body, testing::Not(HasSubstr("unknown")));
+}
+
+TEST_F(RestApiTest, GuestLookupOfAPrivateRoomsLinkIs410NotPublic) {
+  const int64_t id = CreateRoom("Vertrieb", admin_);
+  const std::string token = PublicToken(id);
+  ASSERT_EQ(Call("POST", Room(id) + "/public", R"({"public":false})", admin_).status, 200);
+  HttpResponse r = Guest(token);
+  EXPECT_EQ(r.status, 410);
+  EXPECT_EQ(ErrorCode(r), "not_public");
+  EXPECT_THAT(r.body, testing::Not(HasSubstr(token)));
+  EXPECT_THAT(r.body, testing::Not(HasSubstr("Vertrieb")));
+  // Public again, with a new link: the old one is just wrong now.
+  const std::string fresh = PublicToken(id);
+  EXPECT_EQ(ErrorCode(Guest(token)), "bad_url");
+  EXPECT_EQ(Guest(fresh).status, 200);
+}
+
+TEST_F(RestApiTest, GuestLookupOfARegeneratedLinkIs404BadUrl) {
+  const int64_t id = CreateRoom("Vertrieb", admin_);
+  const std::string token = PublicToken(id);
+  ASSERT_EQ(Call("POST", Room(id) + "/regenerate", "", admin_).status, 200);
+  EXPECT_EQ(Guest(token).status, 404);
+  EXPECT_EQ(ErrorCode(Guest(token)), "bad_url");
+}
+
+TEST_F(RestApiTest, GuestLookupAfterTooManyUnknownLinksIs429) {
+  const std::string token = PublicToken(CreateRoom("Vertrieb", admin_));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(Guest("guess-" + std::to_string(i), "192.0.2.99").status, 404);
+  }
+  HttpResponse r = Guest(token, "192.0.2.99");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(ErrorCode(r), "rate_limited");
+  EXPECT_EQ(Guest(token, "192.0.2.100").status, 200);  // another address
+}
+
+TEST_F(RestApiTest, GuestLookupOfAMalformedTokenIs400) {
+  HttpResponse r = Guest(std::string(65, 'A'));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(ErrorCode(r), "invalid_argument");
+  EXPECT_THAT(Json(r)["error"]["message"].get<std::string>(), HasSubstr("64"));
 }
 
 TEST_F(RestApiTest, BodiesOver64KiBAre413) {

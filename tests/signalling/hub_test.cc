@@ -114,8 +114,18 @@ TEST_F(SignallingTest, WrongLinksFromOneSourceAreRateLimited) {
   ExpectFatal(*c, "rate_limited");
 }
 
-TEST_F(SignallingTest, RevokedLinkIsBadUrl) {
+TEST_F(SignallingTest, PrivateRoomsLinkIsNotPublic) {
   ASSERT_TRUE(rooms_->SetPublic(alice_, room_, false).ok());
+  auto c = Connect();
+  c->Send(GuestJoin("Erika"));
+  ExpectFatal(*c, "not_public");
+  const Json error = c->Last("error");
+  EXPECT_EQ(error["message"].get<std::string>().find(url_token_), std::string::npos);
+  EXPECT_EQ(rooms_->guest_seats_in_use(), 0);
+}
+
+TEST_F(SignallingTest, RegeneratedLinkIsBadUrl) {
+  ASSERT_TRUE(rooms_->RegenerateAccess(alice_, room_).ok());
   auto c = Connect();
   c->Send(GuestJoin("Erika"));
   ExpectFatal(*c, "bad_url");

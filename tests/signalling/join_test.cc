@@ -67,11 +67,25 @@ TEST_F(JoinTest, GuestJoinHasNoModeratorSession) {
   EXPECT_TRUE(std::get<Admission>(out).moderator_session.empty());
 }
 
-TEST_F(JoinTest, WrongOrRevokedLinkIsBadUrl) {
+TEST_F(JoinTest, WrongOrRegeneratedLinkIsBadUrl) {
   EXPECT_EQ(Code(JoinAsGuest(*rooms_, {"wrong-token-000000000", "Erika", Key(1)}, "192.0.2.1")),
             codes::kBadUrl);
-  ASSERT_TRUE(rooms_->SetPublic(alice_, room_, false).ok());
+  ASSERT_TRUE(rooms_->RegenerateAccess(alice_, room_).ok());
   EXPECT_EQ(Code(Guest(1)), codes::kBadUrl);
+}
+
+TEST_F(JoinTest, PrivateRoomsLinkIsNotPublicUntilTheRoomIsPublicAgain) {
+  ASSERT_TRUE(rooms_->SetPublic(alice_, room_, false).ok());
+  const JoinOutcome out = Guest(1);
+  EXPECT_EQ(Code(out), codes::kNotPublic);
+  EXPECT_EQ(std::get<ProtocolError>(out).message.find(url_token_), std::string::npos);
+  ASSERT_TRUE(rooms_->SetPublic(alice_, room_, true).ok());
+  EXPECT_EQ(Code(Guest(1)), codes::kBadUrl);  // public again, with a new link
+}
+
+TEST_F(JoinTest, OverLongLinkIsInvalidArgument) {
+  EXPECT_EQ(Code(JoinAsGuest(*rooms_, {std::string(65, 'A'), "Erika", Key(1)}, "192.0.2.1")),
+            codes::kInvalidArgument);
 }
 
 TEST_F(JoinTest, KickedGuestIsBanned) {

@@ -137,6 +137,9 @@ std::string Dump(Store& store) {
       absl::StrAppend(&out, " access ", r.access->pin, " ",
                       r.access->url_token);
     }
+    if (r.revoked_url_token) {
+      absl::StrAppend(&out, " revoked ", *r.revoked_url_token);
+    }
     absl::StrAppend(&out, "\n");
     absl::StatusOr<std::vector<ChatMessage>> chat =
         store.LoadChat(r.id, std::nullopt, 1000);
@@ -175,7 +178,8 @@ class SqliteStoreFileTest : public ::testing::Test {
     return store.ok() ? std::move(*store) : nullptr;
   }
 
-  // A user, a public room with two members, and chat in two conferences.
+  // A user, a public room with two members, chat in two conferences, and a
+  // room made private.
   void Populate(Store& store) {
     absl::StatusOr<UserId> alice =
         store.InsertUser("alice", "Alice", "$argon2id$alice-hash", true);
@@ -186,6 +190,10 @@ class SqliteStoreFileTest : public ::testing::Test {
     ASSERT_TRUE(room.ok()) << room.status();
     ASSERT_TRUE(store.AddMember(*room, *bob).ok());
     ASSERT_TRUE(store.SetAccess(*room, StoredAccess{"482913", "tok-weekly"}).ok());
+    absl::StatusOr<RoomId> closed = store.InsertRoom("Closed", *alice);
+    ASSERT_TRUE(closed.ok()) << closed.status();
+    ASSERT_TRUE(store.SetAccess(*closed, StoredAccess{"100200", "tok-closed"}).ok());
+    ASSERT_TRUE(store.RevokeAccess(*closed).ok());
     for (int64_t conference : {1, 1, 2}) {
       ASSERT_TRUE(store
                       .InsertChat(NewChat{.room = *room,
@@ -214,7 +222,8 @@ TEST_F(SqliteStoreFileTest, DataSurvivesCloseAndReopen) {
   }
   std::unique_ptr<Store> reopened = Open();
   ASSERT_NE(reopened, nullptr);
-  EXPECT_EQ(reopened->schema_version(), 2);
+  EXPECT_EQ(reopened->schema_version(), 3);
+  EXPECT_THAT(before, HasSubstr("room 2 Closed members 1 revoked tok-closed\n"));
   EXPECT_EQ(Dump(*reopened), before);
   EXPECT_EQ(reopened->MaxConferenceId(RoomId{1}).value_or(-1), 2);
 }
@@ -224,7 +233,7 @@ TEST_F(SqliteStoreFileTest, FileDatabaseUsesWriteAheadLogging) {
   ASSERT_NE(store, nullptr);
   RawDb raw(path_);
   EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "3");
 }
 
 TEST_F(SqliteStoreFileTest, UnopenablePathIsUnavailable) {
@@ -250,7 +259,7 @@ TEST_F(SqliteStoreFileTest, Version1DatabaseIsMigratedAndKeepsItsData) {
 
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), 3);
   EXPECT_EQ(Dump(*store),
             "user 1 alice Alice h admin\n"
             "room 1 Old room members 1 access 1234 tok\n"
@@ -261,10 +270,39 @@ TEST_F(SqliteStoreFileTest, Version1DatabaseIsMigratedAndKeepsItsData) {
   EXPECT_EQ(*room, RoomId{2});
 
   RawDb raw(path_);
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "3");
   EXPECT_EQ(raw.One("SELECT name FROM sqlite_master WHERE type = 'index' "
                     "AND tbl_name = 'chat_messages' AND sql IS NOT NULL"),
             "chat_messages_by_conference");
+  // The migrated database remembers revoked links like a fresh one.
+  ASSERT_TRUE(store->RevokeAccess(RoomId{1}).ok());
+  EXPECT_EQ(raw.One("SELECT room_id, url_token FROM room_revoked_url"), "1|tok");
+}
+
+TEST_F(SqliteStoreFileTest, Version2DatabaseIsMigratedAndKeepsItsAccess) {
+  {
+    // Version 2 as it shipped: version 1 and the chat index.
+    RawDb raw(path_);
+    raw.Exec(kSchemaV1);
+    raw.Exec(
+        "CREATE INDEX chat_messages_by_conference "
+        "  ON chat_messages (room_id, conference_id, id);"
+        "PRAGMA user_version = 2;"
+        "INSERT INTO users (login, display_name, password_hash, admin) "
+        "VALUES ('alice', 'Alice', 'h', 1);"
+        "INSERT INTO rooms (name) VALUES ('Public'), ('Private');"
+        "INSERT INTO room_members VALUES (1, 1), (2, 1);"
+        "INSERT INTO room_access VALUES (1, '1234', 'tok');");
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->schema_version(), 3);
+  // A room that went private before the upgrade remembers no link: a guest
+  // with it is told the link is not valid, as before.
+  EXPECT_EQ(Dump(*store),
+            "user 1 alice Alice h admin\n"
+            "room 1 Public members 1 access 1234 tok\n"
+            "room 2 Private members 1\n");
 }
 
 TEST_F(SqliteStoreFileTest, MigratedDatabaseHasTheSameSchemaAsAFreshOne) {
@@ -360,6 +398,7 @@ TEST_F(SqliteStoreFileTest, WritesWhileLockedAreUnavailableAndChangeNothing) {
   expect_locked(store->SetAccess(room, StoredAccess{"999999", "tok-new"}),
                 "SetAccess");
   expect_locked(store->SetAccess(room, std::nullopt), "SetAccess(clear)");
+  expect_locked(store->RevokeAccess(room), "RevokeAccess");
   expect_locked(store
                     ->InsertChat(NewChat{.room = room,
                                          .conference_id = 3,

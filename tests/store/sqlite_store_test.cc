@@ -80,7 +80,7 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, FreshDatabaseIsAtTheLatestSchemaVersion) {
-  EXPECT_EQ(store_->schema_version(), 2);
+  EXPECT_EQ(store_->schema_version(), 3);
 }
 
 // ---- users ----
@@ -246,6 +246,61 @@ TEST_F(SqliteStoreTest, SetAccessOfUnknownRoomIsNotFound) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->SetAccess(RoomId{5}, std::nullopt).code(),
             absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->RevokeAccess(RoomId{5}).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, RevokedUrlTokenIsRememberedUntilTheRoomGetsCodes) {
+  UserId alice = AddUser("alice");
+  RoomId room = AddRoom("Public", alice);
+  ASSERT_TRUE(store_->SetAccess(room, StoredAccess{"123456", "tok-a"}).ok());
+
+  ASSERT_TRUE(store_->RevokeAccess(room).ok());
+  StoredRoom loaded = Rooms()[0];
+  EXPECT_FALSE(loaded.access.has_value());
+  EXPECT_EQ(loaded.revoked_url_token, "tok-a");
+  // Revoking a private room keeps what it remembers.
+  ASSERT_TRUE(store_->RevokeAccess(room).ok());
+  EXPECT_EQ(Rooms()[0].revoked_url_token, "tok-a");
+
+  // New codes forget it, in the same transaction as setting them.
+  ASSERT_TRUE(store_->SetAccess(room, StoredAccess{"654321", "tok-b"}).ok());
+  loaded = Rooms()[0];
+  ASSERT_TRUE(loaded.access.has_value());
+  EXPECT_EQ(loaded.access->url_token, "tok-b");
+  EXPECT_FALSE(loaded.revoked_url_token.has_value());
+
+  // Only the token of the latest revocation is kept.
+  ASSERT_TRUE(store_->RevokeAccess(room).ok());
+  EXPECT_EQ(Rooms()[0].revoked_url_token, "tok-b");
+  // Clearing without revoking forgets it too.
+  ASSERT_TRUE(store_->SetAccess(room, std::nullopt).ok());
+  EXPECT_FALSE(Rooms()[0].revoked_url_token.has_value());
+}
+
+TEST_F(SqliteStoreTest, RevokingARoomThatNeverWasPublicRemembersNothing) {
+  RoomId room = AddRoom("Private", AddUser("alice"));
+  ASSERT_TRUE(store_->RevokeAccess(room).ok());
+  StoredRoom loaded = Rooms()[0];
+  EXPECT_FALSE(loaded.access.has_value());
+  EXPECT_FALSE(loaded.revoked_url_token.has_value());
+}
+
+TEST_F(SqliteStoreTest, RevokedUrlTokensAreUniqueAndAClashChangesNothing) {
+  UserId alice = AddUser("alice");
+  RoomId first = AddRoom("First", alice);
+  RoomId second = AddRoom("Second", alice);
+  ASSERT_TRUE(store_->SetAccess(first, StoredAccess{"111111", "tok-1"}).ok());
+  ASSERT_TRUE(store_->RevokeAccess(first).ok());
+  // Only a broken caller would hand out a remembered token again; the
+  // database refuses to remember it twice, without naming it.
+  ASSERT_TRUE(store_->SetAccess(second, StoredAccess{"222222", "tok-1"}).ok());
+  absl::Status s = store_->RevokeAccess(second);
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+  EXPECT_THAT(s.message(), Not(HasSubstr("tok-1")));
+  std::vector<StoredRoom> rooms = Rooms();
+  EXPECT_EQ(rooms[0].revoked_url_token, "tok-1");
+  ASSERT_TRUE(rooms[1].access.has_value());
+  EXPECT_EQ(rooms[1].access->url_token, "tok-1");
 }
 
 TEST_F(SqliteStoreTest, AccessCodesInUseAreAlreadyExistsAndNotRevealed) {
@@ -295,6 +350,21 @@ TEST_F(SqliteStoreTest, DeleteRoomTakesItsMembersAccessAndChatAlong) {
   absl::StatusOr<std::vector<StoredUser>> users = store_->LoadUsers();
   ASSERT_TRUE(users.ok());
   EXPECT_EQ(users->size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, DeleteRoomForgetsItsRevokedUrlToken) {
+  UserId alice = AddUser("alice");
+  RoomId doomed = AddRoom("Doomed", alice);
+  RoomId kept = AddRoom("Kept", alice);
+  ASSERT_TRUE(store_->SetAccess(doomed, StoredAccess{"123", "tok"}).ok());
+  ASSERT_TRUE(store_->RevokeAccess(doomed).ok());
+  ASSERT_TRUE(store_->DeleteRoom(doomed).ok());
+  // A row left behind would make remembering the same token AlreadyExists.
+  ASSERT_TRUE(store_->SetAccess(kept, StoredAccess{"123", "tok"}).ok());
+  ASSERT_TRUE(store_->RevokeAccess(kept).ok());
+  std::vector<StoredRoom> rooms = Rooms();
+  ASSERT_EQ(rooms.size(), 1u);
+  EXPECT_EQ(rooms[0].revoked_url_token, "tok");
 }
 
 TEST_F(SqliteStoreTest, DeleteUnknownRoomIsNotFound) {

@@ -186,6 +186,13 @@ class JoinResult:
                  role: ParticipantRole = ..., state: ConferenceState = ...,
                  waiting: bool = ...) -> None: ...
 
+class GuestRoomInfo:
+    room_name: str
+    state: ConferenceState
+    moderator_present: bool
+    def __init__(self, *, room_name: str = ..., state: ConferenceState = ...,
+                 moderator_present: bool = ...) -> None: ...
+
 class BanInfo:
     id: int
     room: int
@@ -412,6 +419,7 @@ class RoomService:
     @overload
     def join_as_browser_guest(self, *, url_token: str, display_name: str,
                               guest_key: str, source: str = "") -> JoinResult: ...
+    def look_up_guest_url(self, url_token: str, source: str = "") -> GuestRoomInfo: ...
     @overload
     def join_as_phone_guest(self, join: PhoneGuestJoin) -> JoinResult: ...
     @overload

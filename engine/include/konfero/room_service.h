@@ -193,10 +193,20 @@ class RoomService {
   // Public: issues PIN and URL token (keeping existing ones if already
   // public). Private: revokes both at once and removes every guest
   // (kAccessRevoked); new guests are refused.
+  //
+  // A room made private remembers the URL token it had (persisted, so it
+  // survives a restart): while the room stays private, a guest with that
+  // link is told the room is no longer public (FailedPrecondition) rather
+  // than that the link is wrong. Making the room public again issues a new
+  // PIN and URL token, never the old ones (whoever had the old link stays
+  // out; the moderator sends the new invitation), and the remembered token
+  // becomes unknown (NotFound). Deleting the room forgets it.
   virtual absl::StatusOr<PublicAccess> SetPublic(std::string_view session,
                                                  RoomId room,
                                                  bool is_public) = 0;
-  // New PIN and URL token; the old ones stop working at once.
+  // New PIN and URL token; the old ones stop working at once and are
+  // unknown from then on (NotFound, not "no longer public": the moderator
+  // invalidated them on purpose). FailedPrecondition for a private room.
   virtual absl::StatusOr<PublicAccess> RegenerateAccess(
       std::string_view session, RoomId room) = 0;
   virtual absl::StatusOr<PublicAccess> GetAccess(std::string_view session,
@@ -206,11 +216,28 @@ class RoomService {
   // A member joins as moderator; starts or resumes the conference.
   virtual absl::StatusOr<JoinResult> JoinAsMember(std::string_view session,
                                                   RoomId room) = 0;
-  // NotFound for an unknown or revoked token (the two look the same);
+  // NotFound for an unknown token (never issued, replaced by a
+  // regeneration, or of a deleted room); FailedPrecondition "room is not
+  // public" for the token of a room made private (see SetPublic);
   // PermissionDenied if the guest key is barred; ResourceExhausted if no
-  // licence seat is free or the source is locked out.
+  // licence seat is free or the source is locked out; InvalidArgument for
+  // a malformed request (an empty token or one over 64 bytes, a bad name,
+  // key or source). URL tokens are looked up through an HMAC-keyed index
+  // and compared in constant time. An unknown token counts as a failure
+  // against the source's guest_code_limit; the token of a private room does
+  // not (it was handed out, not guessed: a guest reloading the page must not
+  // lock out the colleagues behind the same address), but a locked-out
+  // source is refused before any token is looked at.
   virtual absl::StatusOr<JoinResult> JoinAsBrowserGuest(
       const BrowserGuestJoin& join) = 0;
+  // What `url_token` opens, for the guest page before it asks for a name:
+  // the same answers as JoinAsBrowserGuest for the token and the source
+  // (NotFound, FailedPrecondition, ResourceExhausted while the source is
+  // locked out, InvalidArgument), counted against the same limit, but it
+  // admits nobody, takes no licence seat and publishes no event. Bans and
+  // free seats are the join's to tell.
+  virtual absl::StatusOr<GuestRoomInfo> LookUpGuestUrl(
+      std::string_view url_token, std::string_view source) = 0;
   // PermissionDenied for a wrong PIN; ResourceExhausted when locked out.
   virtual absl::StatusOr<JoinResult> JoinAsPhoneGuest(
       const PhoneGuestJoin& join) = 0;

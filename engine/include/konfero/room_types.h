@@ -130,6 +130,17 @@ struct JoinResult {
   bool waiting = false;  // the participant sees the waiting screen
 };
 
+// What a guest link opens, before the guest joins
+// (RoomService::LookUpGuestUrl): what the guest page shows on the name
+// screen, and nothing a guest could not learn by joining.
+struct GuestRoomInfo {
+  std::string room_name;
+  ConferenceState state = ConferenceState::kIdle;
+  // A moderator is in the conference: a guest who joins now goes straight
+  // in instead of to the waiting screen.
+  bool moderator_present = false;
+};
+
 struct BanInfo {
   BanId id{};
   RoomId room{};

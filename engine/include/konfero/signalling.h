@@ -19,8 +19,10 @@
 //   - Join errors are fatal, other bad frames (malformed JSON, wrong field
 //     types, frames over max_frame_bytes, unknown types) get a non-fatal
 //     error and change nothing. A frame other than `hello` first is fatal.
-//   - `not_public` is never sent: the RoomService makes a revoked URL token
-//     and a wrong one look the same, so both are `bad_url`.
+//   - A guest join with the URL token of a room that was made private gets
+//     `not_public`; a token that is unknown (never issued, replaced by a
+//     regeneration, of a deleted room, or of a room made public again with
+//     new codes) gets `bad_url` (RoomService::JoinAsBrowserGuest).
 //   - `leave` keeps the socket open; it may join again.
 //   - A resume token opens one `resume` and is replaced by the one in the
 //     new `joined`. Resuming while the old socket is still open moves the

@@ -1,10 +1,10 @@
 // room_service_impl.h: the RoomService implementation's state.
 //
 // The methods are spread over room_service_*.cc by concern: users and
-// sessions, rooms and access, presence and moderation, chat. Every mutating
-// method follows the same order: validate, authorise, write to the Store,
-// and only when the write succeeded change memory and publish events; so a
-// failed call changes nothing.
+// sessions, rooms and access, guest links, presence and moderation, chat.
+// Every mutating method follows the same order: validate, authorise, write
+// to the Store, and only when the write succeeded change memory and publish
+// events; so a failed call changes nothing.
 //
 // Thread contract: as RoomService, one driving thread.
 #ifndef KONFERO_ROOMS_ROOM_SERVICE_IMPL_H_
@@ -32,6 +32,9 @@ struct RoomState {
   std::string name;
   std::vector<UserId> members;  // ascending
   std::optional<store::StoredAccess> access;  // set while public
+  // Set while private: the URL token the room had when it was made private
+  // (never together with `access`).
+  std::optional<std::string> revoked_url_token;
   std::unique_ptr<Conference> conference;
 
   bool IsMember(UserId user) const;
@@ -89,6 +92,10 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
                                                 RoomId room) override;
   absl::StatusOr<PublicAccess> GetAccess(std::string_view session,
                                          RoomId room) override;
+
+  // Guest links (room_service_guest_url.cc).
+  absl::StatusOr<GuestRoomInfo> LookUpGuestUrl(
+      std::string_view url_token, std::string_view source) override;
 
   // Presence and moderation (room_service_presence.cc).
   absl::StatusOr<JoinResult> JoinAsMember(std::string_view session,
@@ -156,8 +163,14 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   // Fresh codes: a PIN unused by every other public room, a new URL token.
   absl::StatusOr<store::StoredAccess> NewAccessCodes();
   // Writes `access` for the room, then updates the indexes and memory.
+  // Clearing a public room's access remembers its URL token
+  // (revoked_url_token); setting codes forgets a remembered one.
   absl::Status ReplaceAccess(RoomState& room,
                              std::optional<store::StoredAccess> access);
+  // The room a browser guest's URL token opens, with the rate limit and the
+  // errors of RoomService::JoinAsBrowserGuest (room_service_guest_url.cc).
+  absl::StatusOr<RoomState*> ResolveGuestUrl(std::string_view url_token,
+                                             std::string_view source);
   JoinResult Admit(RoomState& room, Participant participant);
   // Persists the message, then announces it.
   absl::StatusOr<ChatMessage> StoreAndPublishChat(store::NewChat chat);
@@ -186,6 +199,8 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   absl::flat_hash_map<RoomId, std::unique_ptr<RoomState>> rooms_;
   crypto::SecretIndex<RoomId> rooms_by_pin_;
   crypto::SecretIndex<RoomId> rooms_by_token_;
+  // Private rooms' former URL tokens (RoomState::revoked_url_token).
+  crypto::SecretIndex<RoomId> rooms_by_revoked_token_;
   absl::flat_hash_map<ParticipantId, RoomId> participant_rooms_;
   uint64_t next_participant_ = 1;
   uint64_t next_ban_ = 1;

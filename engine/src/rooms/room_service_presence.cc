@@ -72,20 +72,10 @@ absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsBrowserGuest(
     return s;
   }
   if (absl::Status s = ValidateGuestKey(join.guest_key); !s.ok()) return s;
-  const std::string source_key = absl::StrCat("source:", join.source);
-  if (absl::Status s = code_failures_.Check(source_key, "room link"); !s.ok()) {
-    return s;
-  }
-  std::optional<RoomId> id = join.url_token.size() <= 64
-                                 ? rooms_by_token_.Find(join.url_token)
-                                 : std::nullopt;
-  if (!id) {
-    code_failures_.RecordFailure(source_key);
-    return absl::NotFoundError(
-        "this conference link is not valid: it is wrong, or the room is no "
-        "longer public");
-  }
-  RoomState& room = *rooms_.at(*id);
+  absl::StatusOr<RoomState*> resolved =
+      ResolveGuestUrl(join.url_token, join.source);
+  if (!resolved.ok()) return resolved.status();
+  RoomState& room = **resolved;
   if (room.conference->IsBanned(join.guest_key)) {
     return absl::PermissionDeniedError(
         "a moderator removed you from this conference");

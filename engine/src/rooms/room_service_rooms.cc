@@ -125,6 +125,9 @@ absl::Status RoomServiceImpl::DeleteRoom(std::string_view session,
     rooms_by_pin_.Erase(state.access->pin);
     rooms_by_token_.Erase(state.access->url_token);
   }
+  if (state.revoked_url_token) {
+    rooms_by_revoked_token_.Erase(*state.revoked_url_token);
+  }
   rooms_.erase(room);
   bus_.Publish(room, RoomDeleted{});
   return absl::OkStatus();
@@ -235,7 +238,14 @@ absl::StatusOr<store::StoredAccess> RoomServiceImpl::NewAccessCodes() {
     // Unique among public rooms, the room's own current PIN included, so a
     // regeneration always changes it.
     if (rooms_by_pin_.Contains(pin)) continue;
-    return store::StoredAccess{std::move(pin), GenerateUrlToken(random_)};
+    std::string token = GenerateUrlToken(random_);
+    // 128 random bits do not collide in practice; if they ever did, the
+    // token would open two rooms, or a private room's old link a new one.
+    if (rooms_by_token_.Contains(token) ||
+        rooms_by_revoked_token_.Contains(token)) {
+      continue;
+    }
+    return store::StoredAccess{std::move(pin), std::move(token)};
   }
   return absl::ResourceExhaustedError(absl::StrCat(
       "no unused ", options_.pin_digits,
@@ -244,10 +254,25 @@ absl::StatusOr<store::StoredAccess> RoomServiceImpl::NewAccessCodes() {
 
 absl::Status RoomServiceImpl::ReplaceAccess(
     RoomState& room, std::optional<store::StoredAccess> access) {
-  if (absl::Status s = store_->SetAccess(room.id, access); !s.ok()) return s;
+  // Going private keeps the link's token, so a guest holding it learns that
+  // the room is no longer public; any new codes make it unknown.
+  const bool revoking = room.access.has_value() && !access.has_value();
+  if (absl::Status s = revoking ? store_->RevokeAccess(room.id)
+                                : store_->SetAccess(room.id, access);
+      !s.ok()) {
+    return s;
+  }
+  if (room.revoked_url_token) {
+    rooms_by_revoked_token_.Erase(*room.revoked_url_token);
+    room.revoked_url_token.reset();
+  }
   if (room.access) {
     rooms_by_pin_.Erase(room.access->pin);
     rooms_by_token_.Erase(room.access->url_token);
+    if (revoking) {
+      room.revoked_url_token = room.access->url_token;
+      rooms_by_revoked_token_.Insert(*room.revoked_url_token, room.id);
+    }
   }
   room.access = std::move(access);
   if (room.access) {

@@ -75,7 +75,8 @@ RoomServiceImpl::RoomServiceImpl(RoomServiceOptions options,
       global_code_failures_(options_.guest_code_global_limit, clock),
       sessions_(random),
       rooms_by_pin_(random),
-      rooms_by_token_(random) {}
+      rooms_by_token_(random),
+      rooms_by_revoked_token_(random) {}
 
 crypto::PasswordHashCost RoomServiceImpl::hash_cost() const {
   return crypto::PasswordHashCost{options_.password_hash_memory_kib,
@@ -108,6 +109,9 @@ absl::Status RoomServiceImpl::Load() {
     if (room->access) {
       rooms_by_pin_.Insert(room->access->pin, room->id);
       rooms_by_token_.Insert(room->access->url_token, room->id);
+    } else if (r.revoked_url_token) {
+      room->revoked_url_token = std::move(r.revoked_url_token);
+      rooms_by_revoked_token_.Insert(*room->revoked_url_token, room->id);
     }
     room->conference = std::make_unique<Conference>(room->id, *last, *this);
     rooms_.emplace(room->id, std::move(room));

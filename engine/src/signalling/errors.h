@@ -34,6 +34,7 @@ inline constexpr std::string_view kUnknownType = "unknown_type";
 inline constexpr std::string_view kUnsupportedVersion = "unsupported_version";
 // Join codes.
 inline constexpr std::string_view kBadUrl = "bad_url";
+inline constexpr std::string_view kNotPublic = "not_public";
 inline constexpr std::string_view kNoLicence = "no_licence";
 inline constexpr std::string_view kBanned = "banned";
 inline constexpr std::string_view kRoomNotFound = "room_not_found";

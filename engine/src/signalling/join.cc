@@ -37,6 +37,10 @@ JoinOutcome JoinAsGuest(RoomService& rooms, const JoinGuestRequest& request,
   switch (s.code()) {
     case absl::StatusCode::kNotFound:
       return WithCode(codes::kBadUrl, s);
+    case absl::StatusCode::kFailedPrecondition:
+      // The only FailedPrecondition of JoinAsBrowserGuest: a private room's
+      // former link (konfero/room_service.h).
+      return WithCode(codes::kNotPublic, s);
     case absl::StatusCode::kPermissionDenied:
       return WithCode(codes::kBanned, s);
     case absl::StatusCode::kResourceExhausted:

@@ -33,10 +33,10 @@ using JoinOutcome = std::variant<ProtocolError, Admission>;
 // a member).
 JoinOutcome JoinAsModerator(RoomService& rooms, const JoinModeratorRequest& request);
 
-// bad_url (no public room has that URL token: wrong, or revoked when the
-// room was made private; the RoomService makes the two look the same, so
-// `not_public` is not told apart), banned, no_licence, rate_limited,
-// invalid_argument.
+// bad_url (no room has that URL token: wrong, replaced by a regeneration,
+// or of a deleted room), not_public (the token of a room that was made
+// private), banned, no_licence, rate_limited, invalid_argument (a bad name
+// or key, an empty or over-long token).
 JoinOutcome JoinAsGuest(RoomService& rooms, const JoinGuestRequest& request,
                         std::string_view source_address);
 

@@ -68,8 +68,19 @@ CREATE INDEX chat_messages_by_conference
   ON chat_messages (room_id, conference_id, id);
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1,
-                                                         kMigration2};
+// Version 3: the URL token a room had when it was made private, so that a
+// guest holding it is told "no longer public" rather than "wrong link",
+// across restarts too. One per room; it goes when the room is made public
+// again or deleted. UNIQUE for the same reason as room_access.url_token.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE room_revoked_url (
+  room_id   INTEGER PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+  url_token TEXT    NOT NULL UNIQUE
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {
+    kMigration1, kMigration2, kMigration3};
 
 absl::StatusOr<int> ReadVersion(Db& db) {
   absl::StatusOr<Statement> st =

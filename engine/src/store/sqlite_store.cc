@@ -165,8 +165,8 @@ class SqliteStore final : public Store {
   }
 
   absl::Status DeleteRoom(RoomId room) override {
-    // Members, access and chat go with the room by ON DELETE CASCADE, inside
-    // this statement's transaction.
+    // Members, access (a remembered revoked URL too) and chat go with the
+    // room by ON DELETE CASCADE, inside this statement's transaction.
     return Write([&]() -> absl::Status {
       absl::Status s =
           Run("DELETE FROM rooms WHERE id = ?1", "delete room", ToInt(room));
@@ -213,6 +213,10 @@ class SqliteStore final : public Store {
       if (!*exists) return RoomNotFound(room);
       absl::Status s = Run("DELETE FROM room_access WHERE room_id = ?1",
                            "clear room access", ToInt(room));
+      if (s.ok()) {
+        s = Run("DELETE FROM room_revoked_url WHERE room_id = ?1",
+                "forget revoked room URL", ToInt(room));
+      }
       if (!s.ok() || !access.has_value()) return s;
       s = Run(
           "INSERT INTO room_access (room_id, pin, url_token) "
@@ -226,6 +230,33 @@ class SqliteStore final : public Store {
             "the PIN or URL token is already used by another room");
       }
       return s;
+    });
+  }
+
+  absl::Status RevokeAccess(RoomId room) override {
+    return Write([&]() -> absl::Status {
+      absl::StatusOr<bool> exists = RoomExists(room);
+      if (!exists.ok()) return exists.status();
+      if (!*exists) return RoomNotFound(room);
+      // Both statements touch nothing for a private room, which keeps what
+      // it remembers. (Not INSERT OR REPLACE: on a clash with another
+      // room's token it would delete that room's row.)
+      absl::Status s = Run(
+          "DELETE FROM room_revoked_url WHERE room_id = ?1 "
+          "AND EXISTS (SELECT 1 FROM room_access WHERE room_id = ?1)",
+          "forget revoked room URL", ToInt(room));
+      if (!s.ok()) return s;
+      s = Run(
+          "INSERT INTO room_revoked_url (room_id, url_token) "
+          "SELECT room_id, url_token FROM room_access WHERE room_id = ?1",
+          "remember revoked room URL", ToInt(room));
+      if (absl::IsAlreadyExists(s)) {
+        return absl::AlreadyExistsError(
+            "the URL token is remembered for another room");
+      }
+      if (!s.ok()) return s;
+      return Run("DELETE FROM room_access WHERE room_id = ?1",
+                 "revoke room access", ToInt(room));
     });
   }
 
@@ -267,6 +298,16 @@ class SqliteStore final : public Store {
                      if (StoredRoom* r = find(st.Int(0))) {
                        r->access = StoredAccess{.pin = st.Text(1),
                                                 .url_token = st.Text(2)};
+                     }
+                     return absl::OkStatus();
+                   });
+    if (!s.ok()) return s;
+    s = ForEachRow("SELECT room_id, url_token FROM room_revoked_url",
+                   "load revoked room URLs", [&](const Statement& st) {
+                     // SetAccess and RevokeAccess never leave both rows.
+                     StoredRoom* r = find(st.Int(0));
+                     if (r != nullptr && !r->access) {
+                       r->revoked_url_token = st.Text(1);
                      }
                      return absl::OkStatus();
                    });

@@ -51,6 +51,9 @@ struct StoredRoom {
   std::string name;
   std::vector<UserId> members;  // ascending
   std::optional<StoredAccess> access;  // set while the room is public
+  // Set while the room is private after RevokeAccess: the URL token it had
+  // when it was made private. Never set together with `access`.
+  std::optional<std::string> revoked_url_token;
 };
 
 struct NewChat {
@@ -100,12 +103,17 @@ class Store {
   virtual absl::Status AddMember(RoomId room, UserId user) = 0;
   // NotFound if `user` is not a member of `room`.
   virtual absl::Status RemoveMember(RoomId room, UserId user) = 0;
-  // Sets (public) or clears (private) the room's access codes; clearing a
-  // private room is a no-op. NotFound if the room does not exist;
+  // Sets (public) or clears (private) the room's access codes, and forgets
+  // the URL token RevokeAccess remembered, if any; clearing a private room
+  // that remembers none is a no-op. NotFound if the room does not exist;
   // AlreadyExists (codes unchanged) if the PIN or URL token is another
   // room's.
   virtual absl::Status SetAccess(RoomId room,
                                  const std::optional<StoredAccess>& access) = 0;
+  // Makes a public room private and remembers its URL token as
+  // StoredRoom::revoked_url_token, in one transaction; a private room is
+  // left as it is. NotFound if the room does not exist.
+  virtual absl::Status RevokeAccess(RoomId room) = 0;
   virtual absl::StatusOr<std::vector<StoredRoom>> LoadRooms() = 0;
 
   // Returns the new message's id (strictly increasing). NotFound if the

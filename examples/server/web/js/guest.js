@@ -1,7 +1,10 @@
 // guest.js: the guest page, served for /r/<url_token>.
 //
-// Checks the link (GET /api/guest/<token>), asks for a name, joins with a
-// guest key kept in localStorage (the same browser is the same guest
+// Checks the link first (GET /api/guest/<token>, which admits nobody): a
+// wrong link goes straight to the "not valid" page and the link of a room
+// made private to the "not public any more" page, without asking for a
+// name. Otherwise it shows the room's name, asks for the guest's, joins
+// with a guest key kept in localStorage (the same browser is the same guest
 // across reconnects), then shows the waiting screen or the conference as
 // the server says, and a clear page when the call ends.
 
@@ -19,6 +22,11 @@ const NAME_STORAGE = 'konfero.guestName';
 const FATAL_PAGES = {
   bad_url: 'bad-url', not_public: 'not-public', no_licence: 'no-licence', banned: 'banned',
 };
+
+// The link lookup's refusals (docs/api.md) -> the page to show. 400: no
+// link looks like that. Anything else (unreachable, rate limited, a server
+// fault) is the error page, whose button reloads.
+const LOOKUP_PAGES = { 400: 'bad-url', 404: 'bad-url', 410: 'not-public' };
 
 function urlToken() {
   const parts = location.pathname.split('/').filter(Boolean);
@@ -38,6 +46,7 @@ function guestKey() {
 const token = urlToken();
 let name = localStorage.getItem(NAME_STORAGE) || '';
 let call = null;
+let lookup = null;  // the answer of GET /api/guest/<token>
 
 function show(screen) {
   if (screen === 'waiting' && call) {
@@ -48,6 +57,9 @@ function show(screen) {
 
 function askName(roomName, error = '') {
   document.getElementById('name-room').textContent = roomName ? t('name.room', { room: roomName }) : '';
+  const state = document.getElementById('name-state');
+  state.textContent = lookup ? t(lookup.moderator_present ? 'name.running' : 'name.waiting') : '';
+  state.hidden = !lookup;
   const input = document.getElementById('name-input');
   input.value = name;
   const errorLine = document.getElementById('name-error');
@@ -109,16 +121,13 @@ async function main() {
   document.getElementById('waiting-leave').addEventListener('click', () => call && call.leave());
 
   if (!token) return showScreen('bad-url');
-  let room = '';
   try {
-    room = (await guestRoom(token)).room || '';
+    lookup = await guestRoom(token);
   } catch (error) {
     const status = error instanceof ApiError ? error.status : 0;
-    if (status === 404) return showScreen('bad-url');
-    // Unreachable or locked out: the error page. A server that cannot look
-    // links up (501) is fine: the join tells whether the link is good.
-    if (status === 0 || status === 429) return showScreen('error');
+    return showScreen(LOOKUP_PAGES[status] || 'error');
   }
+  const room = lookup.room || '';
   document.getElementById('name-room').dataset.room = room;
   askName(room);
 }

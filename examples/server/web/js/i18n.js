@@ -55,6 +55,8 @@ const STRINGS = {
 
     'name.title': 'Join the conference',
     'name.room': 'Conference: {room}',
+    'name.running': 'The conference is running: you join it straight away.',
+    'name.waiting': 'No moderator is in the conference: you wait until one joins.',
     'name.label': 'Your name',
     'name.hint': 'Others in the conference will see this name.',
     'name.submit': 'Join',
@@ -172,6 +174,8 @@ const STRINGS = {
 
     'name.title': 'Der Konferenz beitreten',
     'name.room': 'Konferenz: {room}',
+    'name.running': 'Die Konferenz läuft: Sie nehmen sofort teil.',
+    'name.waiting': 'Gerade ist kein Moderator da: Sie warten, bis einer beitritt.',
     'name.label': 'Ihr Name',
     'name.hint': 'Die anderen Teilnehmer sehen diesen Namen.',
     'name.submit': 'Beitreten',
