@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev pybind11-dev python3-pybind11 python3-pytest python3-numpy
   python3-aiortc python3-av python3-aiohttp
-  chromium iproute2 util-linux
+  chromium iproute2 nftables util-linux
 )
 
 # Node.js runs playwright-core for the browser tests; Debian's if none is

@@ -11,7 +11,10 @@ participant (fake camera and microphone) and drives the web client:
      is free again;
   4. the moderator leaves: guests are back on the waiting screen and receive
      no video; the moderator rejoins: the conference resumes;
-  6. a wrong URL and a private room's URL are refused with their pages;
+  6. a wrong URL gets the "link not valid" page (bad-url) and the URL of a
+     room the moderator made private the "not public any more" page
+     (not-public), both before the page asks for a name (the guest page
+     looks the link up first: GET /api/guest/<token>);
   7. scenario 1 against the Python server (examples/python/server.py).
 Screenshots of every screen go to $KONFERO_SCREENSHOTS (default: the
 pytest temporary directory); docs/screenshots holds the current ones.
@@ -39,16 +42,23 @@ def shots_dir(tmp_path):
     return pathlib.Path(os.environ.get("KONFERO_SCREENSHOTS", tmp_path / "screenshots"))
 
 
-def run_scenarios(origin, password, guest_url, shots, *names, timeout=240):
-    proc = subprocess.run(
-        ["node", str(SCENARIOS), origin, password, guest_url, str(shots), *names],
-        capture_output=True, text=True, timeout=timeout)
+def run_script(script, *args, timeout=240):
+    """Runs a scenario script (tests/browser/e2e/*.mjs) and returns the
+    results it printed as `RESULT <json>`; fails with its output if it
+    reported an error or printed nothing."""
+    proc = subprocess.run(["node", str(script), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             result = json.loads(line[len("RESULT "):])
             assert result["ok"], result.get("error", "") + "\n" + proc.stdout[-6000:]
+            print(json.dumps(result["results"], indent=1))  # shown when an assertion fails
             return result["results"]
     pytest.fail("no result from the browser:\n" + proc.stdout[-6000:] + proc.stderr[-2000:])
+
+
+def run_scenarios(origin, password, guest_url, shots, *names, timeout=240):
+    return run_script(SCENARIOS, origin, password, guest_url, shots, *names, timeout=timeout)
 
 
 def assert_media(media):
@@ -84,7 +94,8 @@ def test_kick_frees_the_only_seat_and_wrong_or_private_urls_are_refused(tmp_path
     finally:
         server.stop()
     assert r["kick-and-seats"]["seatFreed"]
-    assert r["refused"]["privateUrlScreen"] in ("not-public", "bad-url")
+    assert r["refused"]["wrongUrlScreen"] == "bad-url"
+    assert r["refused"]["privateUrlScreen"] == "not-public"
 
 
 @needs_browser

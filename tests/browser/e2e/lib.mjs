@@ -2,7 +2,8 @@
 // (headless, fake camera and microphone) through playwright-core, one
 // browser context per participant, screens waited for by the body's
 // data-screen attribute, getStats() summaries through the web client's
-// window.konfero test hook, and screenshots of every screen.
+// window.konfero test hook, screenshots of every screen, and the usual
+// steps (a guest joins by link, the moderator logs in and joins).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,6 +71,64 @@ export async function until(fn, timeout = 30000, step = 500, what = 'condition')
     await new Promise(r => setTimeout(r, step));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+// A guest from the room link: name entered, joined (waiting or in the
+// conference, as the server says).
+export async function joinAsGuest(browser, url, name, opts = {}) {
+  const g = await participant(browser, name, opts);
+  await g.page.goto(url);
+  await waitScreen(g, 'name');
+  await g.page.fill('#name-input', name);
+  await g.page.click('#name-submit');
+  return g;
+}
+
+// The moderator `admin`, logged in, on the room list.
+export async function loginModerator(browser, base, password, opts = {}) {
+  const m = await participant(browser, 'Moderator', opts);
+  await m.page.goto(base + '/');
+  await waitScreen(m, 'login');
+  await m.page.fill('#login-user', 'admin');
+  await m.page.fill('#login-password', password);
+  await m.page.click('#login-submit');
+  await waitScreen(m, 'rooms');
+  return m;
+}
+
+// The moderator joins the first room of its list (the demo room).
+export async function joinFirstRoom(m) {
+  const id = await m.page.$eval('#room-list [id^="room-"][data-state]', e => e.id.slice(5));
+  await m.page.click(`#room-${id}-join`);
+  await waitScreen(m, 'conference');
+  return id;
+}
+
+// Inbound audio and video bytes and decoded frames over `ms`, once media
+// arrives at all (bounded by `timeout`).
+export async function mediaFlows(p, ms = 3000, timeout = 30000) {
+  const a = await until(async () => {
+    const s = await stats(p);
+    return s && s.audio.bytesReceived > 0 && s.video.framesDecoded > 0 && s;
+  }, timeout, 500, `${p.name} receiving media`);
+  await new Promise(r => setTimeout(r, ms));
+  const b = await stats(p);
+  return {
+    audioBytes: b.audio.bytesReceived - a.audio.bytesReceived,
+    videoBytes: b.video.bytesReceived - a.video.bytesReceived,
+    framesDecoded: b.video.framesDecoded - a.video.framesDecoded,
+  };
+}
+
+// The server's /metrics as { 'name{labels}': value }.
+export async function metrics(base) {
+  const text = await (await fetch(base + '/metrics')).text();
+  const out = {};
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 // Runs a scenario and prints `RESULT <json>` for the Python test.

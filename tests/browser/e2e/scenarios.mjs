@@ -5,56 +5,29 @@
 //
 // Usage: node scenarios.mjs BASE_URL ADMIN_PASSWORD GUEST_URL SHOTS_DIR SCENARIO...
 //   SCENARIO: conference | chat | kick-and-seats | hold | refused
-import { closeAll, participant, run, screenshots, state, stats, until, waitScreen } from './lib.mjs';
+import {
+  closeAll, joinAsGuest, joinFirstRoom, loginModerator, mediaFlows, participant, run, screenshots,
+  state, stats, until, waitScreen,
+} from './lib.mjs';
 
 const [base, password, guestUrl, shotsDir, ...which] = process.argv.slice(2);
 const shot = screenshots(shotsDir);
 
-async function guest(browser, name, url = guestUrl, opts = {}) {
-  const g = await participant(browser, name, opts);
-  await g.page.goto(url);
-  await waitScreen(g, 'name');
-  await g.page.fill('#name-input', name);
-  await g.page.click('#name-submit');
-  return g;
-}
-
-async function moderator(browser, opts = {}) {
-  const m = await participant(browser, 'Moderator', opts);
-  await m.page.goto(base + '/');
-  await waitScreen(m, 'login');
-  await m.page.fill('#login-user', 'admin');
-  await m.page.fill('#login-password', password);
-  await m.page.click('#login-submit');
-  await waitScreen(m, 'rooms');
-  return m;
-}
+const guest = (browser, name, url = guestUrl, opts = {}) => joinAsGuest(browser, url, name, opts);
+const moderator = (browser, opts = {}) => loginModerator(browser, base, password, opts);
+const joinDemo = joinFirstRoom;
 
 async function demoRoomId(m) {
-  const id = await m.page.$eval('#room-list [id^="room-"][data-state]', e => e.id.slice(5));
-  return id;
+  return m.page.$eval('#room-list [id^="room-"][data-state]', e => e.id.slice(5));
 }
 
-async function joinDemo(m) {
-  const id = await demoRoomId(m);
-  await m.page.click(`#room-${id}-join`);
-  await waitScreen(m, 'conference');
-  return id;
-}
-
-// Inbound audio and video bytes and decoded frames both rise over `ms`.
-async function mediaFlows(p, ms = 3000) {
-  const a = await until(async () => {
-    const s = await stats(p);
-    return s && s.audio.bytesReceived > 0 && s.video.framesDecoded > 0 && s;
-  }, 30000, 500, `${p.name} receiving media`);
-  await new Promise(r => setTimeout(r, ms));
-  const b = await stats(p);
-  return {
-    audioBytes: b.audio.bytesReceived - a.audio.bytesReceived,
-    videoBytes: b.video.bytesReceived - a.video.bytesReceived,
-    framesDecoded: b.video.framesDecoded - a.video.framesDecoded,
-  };
+// The first screen the guest page settles on after the link lookup: a
+// refusal page, the name screen or the error page.
+async function settledScreen(p, what) {
+  return until(async () => {
+    const s = await p.page.evaluate(() => document.body.dataset.screen);
+    return ['bad-url', 'not-public', 'name', 'error'].includes(s) && s;
+  }, 20000, 100, what);
 }
 
 const SCENARIOS = {
@@ -155,18 +128,13 @@ const SCENARIOS = {
     return { onHold, resumed };
   },
 
-  // 6. A wrong URL and a private room's URL are refused with their pages.
+  // 6. A wrong URL and a private room's URL are refused with their pages,
+  // straight away: the guest page looks the link up before it asks for a
+  // name (GET /api/guest/<token>), so neither shows the name screen.
   async refused(browser) {
     const wrong = await participant(browser, 'Wrong');
     await wrong.page.goto(base + '/r/AAAAAAAAAAAAAAAAAAAAAA');
-    await until(async () => {
-      const s = await wrong.page.evaluate(() => document.body.dataset.screen);
-      if (s === 'name') {
-        await wrong.page.fill('#name-input', 'Erika');
-        await wrong.page.click('#name-submit');
-      }
-      return s === 'bad-url';
-    }, 20000, 300, 'the bad-url page');
+    const wrongUrlScreen = await settledScreen(wrong, 'the wrong link\'s page');
     await shot(wrong, 'guest-bad-url');
     const m = await moderator(browser);
     const id = await demoRoomId(m);
@@ -176,21 +144,13 @@ const SCENARIOS = {
     await until(async () => (await m.page.$eval(`#room-${id}`, e => e.dataset.public)) === 'false',
                 10000, 200, 'the room turning private');
     await shot(m, 'moderator-room-private');
-    // The room domain answers a revoked URL token exactly like an unknown
-    // one (it does not reveal that a link once worked), so the guest sees
-    // the refusal page for links that do not (or no longer) work.
+    // The room remembers the link it had, so its guests are told the room
+    // is not public any more rather than that the link is wrong.
     const g = await participant(browser, 'Erika');
     await g.page.goto(url || guestUrl);
-    const screen = await until(async () => {
-      const s = await g.page.evaluate(() => document.body.dataset.screen);
-      if (s === 'name') {
-        await g.page.fill('#name-input', 'Erika');
-        await g.page.click('#name-submit');
-      }
-      return ['not-public', 'bad-url'].includes(s) && s;
-    }, 20000, 300, 'the refusal page for a private room');
-    await shot(g, 'guest-private-room-refused');
-    return { privateUrlScreen: screen };
+    const privateUrlScreen = await settledScreen(g, 'the private room\'s page');
+    await shot(g, 'guest-not-public');
+    return { wrongUrlScreen, privateUrlScreen };
   },
 };
 

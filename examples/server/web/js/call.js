@@ -64,6 +64,7 @@ export class Call {
     this.frames = new Map();   // mid -> { participant, source, decoded, changedAt }
     this.frameTimer = 0;
     this.started = false;
+    this.resumes = 0;   // `joined` again for the same participant
     this.ended = false;
     this.remoteAudio = document.getElementById('remote-audio');
 
@@ -88,6 +89,7 @@ export class Call {
       onTrack: (mid, track) => this.#onTrack(mid, track),
       onChat: message => this.#addChat([message]),
       onIceState: state => this.#onIceState(state),
+      onNoAnswer: () => this.sig.reconnect(),
     });
 
     this.sig = new Signalling({ firstFrame });
@@ -136,12 +138,16 @@ export class Call {
         this.started = true;
         await this.media.start(this.local);
         this.media.setMicrophone(this.mic);
+      } else if (m.resumed) {
+        // The same participant: the server kept its seat, its role and its
+        // media transport, so the connection stays (media.js decides
+        // between a plain offer and an ICE restart).
+        this.resumes += 1;
+        await this.media.resume();
       } else {
-        // The protocol wants a new offer after `resume`. A new connection
-        // (rather than an ICE restart) is right whatever became of the old
-        // one while the network was gone, and keeps every stream's SSRCs in
-        // step with the answer.
-        if (!m.resumed) this.#clearChat();  // a new participant: history comes again
+        // The resume was refused (grace over, server restarted): a new
+        // participant, whom the server knows no transport of.
+        this.#clearChat();  // its history comes again
         await this.media.rebuild();
       }
     } catch (error) {
@@ -323,6 +329,7 @@ export class Call {
       activeSpeaker: this.activeSpeaker, chat: this.chat.map(m => ({ ...m })),
       mic: this.mic, camera: this.camera, sharing: this.media.sharing,
       signalling: this.sig.connected, ice: this.iceState,
+      resumes: this.resumes, media: this.media.info(),
     };
   }
 }

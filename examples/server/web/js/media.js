@@ -9,17 +9,28 @@
 // The engine is ICE-lite and takes no trickled candidates: every offer
 // waits for gathering to finish.
 //
-// Recovery: ICE "failed" (or "disconnected" for a few seconds) restarts
-// ICE with a new offer; a DTLS session that the server closed (it does on
-// a renegotiation today, see the screen share) or a new socket after a
-// reconnect get a whole new connection for the same participant.
+// Recovery keeps what still works. The engine keeps a participant's
+// transport while its signalling socket is gone (it drops it only when the
+// participant leaves: the grace period ran out, or ICE consent expired),
+// and a new offer with the same DTLS fingerprint either renegotiates on it
+// (same ICE credentials) or restarts ICE on it (new credentials), keeping
+// DTLS, SSRCs and the video slots. So:
+//   - ICE "failed", or "disconnected" for a few seconds: restartIce() and
+//     an offer with new credentials, on the same connection;
+//   - the socket came back for the same participant (resume): the same
+//     connection, with the offer the protocol asks for (an ICE restart if
+//     ICE is down meanwhile);
+//   - a DTLS session that ended (the server dropped our transport), or a
+//     fresh join as a new participant: a whole new connection.
 //
 //   const media = new MediaSession({
 //     sendOffer: (sdp, iceRestart) => sig.send({ type: 'offer', sdp, iceRestart }),  // false: not sent
 //     onSlots: slots => ..., onActiveSpeaker: id => ..., onTrack: (mid, track) => ...,
-//     onChat: message => ..., onIceState: state => ... });
+//     onChat: message => ..., onIceState: state => ...,
+//     onNoAnswer: () => ... });          // an offer went unanswered: the socket is suspect
 //   await media.start(localStream);       // sends the first offer
 //   media.handleAnswer(sdp);              // from the `answer` frame
+//   await media.resume();                 // after `joined` with resumed=true
 //   media.setCamera(false);               // track.enabled + `publish` paused
 //
 // Runs on the page's event loop; offers are serialised (one at a time).
@@ -48,14 +59,32 @@ function waitForGathering(pc) {
   });
 }
 
+function iceUfrag(description) {
+  const match = description && /^a=ice-ufrag:(\S+)/m.exec(description.sdp);
+  return match ? match[1] : '';
+}
+
+function iceDown(pc) {
+  return pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed';
+}
+
+// False once the DTLS session has ended (or the connection is closed); a
+// connection still being set up counts as alive.
+function dtlsAlive(pc) {
+  if (pc.signalingState === 'closed') return false;
+  const transport = pc.getSenders().map(sender => sender.transport).find(Boolean);
+  return !transport || (transport.state !== 'closed' && transport.state !== 'failed');
+}
+
 export class MediaSession {
-  constructor({ sendOffer, onSlots, onActiveSpeaker, onTrack, onChat, onIceState }) {
+  constructor({ sendOffer, onSlots, onActiveSpeaker, onTrack, onChat, onIceState, onNoAnswer }) {
     this.sendOffer = sendOffer;
     this.onSlots = onSlots || (() => {});
     this.onActiveSpeaker = onActiveSpeaker || (() => {});
     this.onTrack = onTrack || (() => {});
     this.onChat = onChat || (() => {});
     this.onIceState = onIceState || (() => {});
+    this.onNoAnswer = onNoAnswer || (() => {});
     this.pc = null;
     this.local = null;
     this.screenTrack = null;
@@ -71,6 +100,9 @@ export class MediaSession {
     this.lastRebuild = 0;
     this.watchedTransports = new WeakSet();
     this.closed = false;
+    // For the test hook: connections built, ICE restarts begun
+    // (restartIce()) and offered (new credentials sent).
+    this.counters = { connections: 0, iceRestartsBegun: 0, iceRestarts: 0 };
   }
 
   // Builds the connection around `localStream` (may be null: listen only)
@@ -81,25 +113,52 @@ export class MediaSession {
     await this.negotiate();
   }
 
-  // A new peer connection (after a signalling reconnect, or for a DTLS
+  // The signalling socket came back for the same participant. The engine
+  // still has our transport, so the connection stays unless its DTLS
+  // session is gone; the new offer the protocol asks for after `resume`
+  // restarts ICE if ICE went down meanwhile, and is otherwise a
+  // renegotiation that changes nothing (it also lands any offer that was
+  // lost with the old socket, e.g. a screen share just added).
+  resume() {
+    const run = async () => {
+      const pc = this.pc;
+      if (this.closed || !pc) return;
+      if (!dtlsAlive(pc)) {
+        await this.#rebuildNow();
+        return;
+      }
+      const iceRestart = iceDown(pc);
+      if (iceRestart) this.#beginIceRestart(pc);
+      await this.#negotiateNow(iceRestart);
+    };
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  // A new peer connection (a fresh join as a new participant, or a DTLS
   // session the server dropped); the local tracks stay. Queued behind any
   // offer in flight, so no answer goes astray; with `onlyIf`, only if that
   // connection is still the current one.
   rebuild(onlyIf = null) {
     const run = async () => {
       if (this.closed || (onlyIf && onlyIf !== this.pc)) return;
-      this.#teardown();
-      this.#build();
-      if (this.screenTrack) this.#addScreenSection();
-      await this.#negotiateNow(false);
+      await this.#rebuildNow();
     };
     this.chain = this.chain.then(run, run);
     return this.chain;
   }
 
+  async #rebuildNow() {
+    this.#teardown();
+    this.#build();
+    if (this.screenTrack) this.#addScreenSection();
+    await this.#negotiateNow(false);
+  }
+
   #build() {
     const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
+    this.counters.connections += 1;
     const streams = this.local ? [this.local] : [];
     const mic = this.local && this.local.getAudioTracks()[0];
     const camera = this.local && this.local.getVideoTracks()[0];
@@ -155,19 +214,30 @@ export class MediaSession {
     if (pc.signalingState === 'have-local-offer') {
       await pc.setLocalDescription({ type: 'rollback' });
     }
+    const lastUfrag = iceUfrag(pc.currentLocalDescription);
     const offer = await pc.createOffer({ iceRestart });
     await pc.setLocalDescription(offer);
     await waitForGathering(pc);
     if (pc !== this.pc) return;
+    // New credentials are a restart whoever asked for it (a restartIce()
+    // whose offer never got out, e.g. while the socket was down, carries
+    // over to the next offer).
+    const restart = Boolean(lastUfrag) && iceUfrag(pc.localDescription) !== lastUfrag;
+    let timedOut = false;
     const answer = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer')), ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error('no answer'));
+      }, ANSWER_TIMEOUT_MS);
       this.pendingAnswer = {
         resolve: sdp => { clearTimeout(timer); resolve(sdp); },
         reject: error => { clearTimeout(timer); reject(error); },
       };
     });
-    if (this.sendOffer(pc.localDescription.sdp, iceRestart) === false) {
+    if (this.sendOffer(pc.localDescription.sdp, restart) === false) {
       this.pendingAnswer.reject(new Error('signalling is down'));
+    } else if (restart) {
+      this.counters.iceRestarts += 1;
     }
     let sdp;
     try {
@@ -177,6 +247,9 @@ export class MediaSession {
       if (pc === this.pc && pc.signalingState === 'have-local-offer') {
         await pc.setLocalDescription({ type: 'rollback' });
       }
+      // Silence although the socket looks open: TCP can stay silently dead
+      // for minutes after a network change (nothing tells the browser).
+      if (timedOut && !this.closed) this.onNoAnswer();
       return;
     } finally {
       this.pendingAnswer = null;
@@ -186,9 +259,9 @@ export class MediaSession {
     this.#watchDtls(pc);
   }
 
-  // A DTLS session the server closed (it replaced our transport, or lost
-  // it) does not come back by itself, and the ICE state stays
-  // "connected": start over with a new connection for the same participant.
+  // A DTLS session the server closed (it dropped our transport: we left
+  // its room, or it restarted) does not come back by itself, and the ICE
+  // state may stay "connected": start over with a new connection.
   #watchDtls(pc) {
     const transport = pc.getSenders().map(sender => sender.transport).find(Boolean);
     if (!transport || this.watchedTransports.has(transport)) return;
@@ -214,21 +287,33 @@ export class MediaSession {
     if (this.pendingAnswer) this.pendingAnswer.reject(error);
   }
 
+  // "disconnected" often heals by itself (a few lost consent checks), so
+  // it gets a grace period; "failed" does not.
   #onIceState(pc) {
     const state = pc.iceConnectionState;
     this.onIceState(state);
     clearTimeout(this.disconnectTimer);
     if (state === 'failed') {
-      pc.restartIce();
-      this.negotiate({ iceRestart: true });
+      this.#restartIce(pc);
     } else if (state === 'disconnected') {
-      this.disconnectTimer = setTimeout(() => {
-        if (this.pc === pc && pc.iceConnectionState === 'disconnected') {
-          pc.restartIce();
-          this.negotiate({ iceRestart: true });
-        }
-      }, DISCONNECTED_GRACE_MS);
+      this.disconnectTimer = setTimeout(() => this.#restartIce(pc), DISCONNECTED_GRACE_MS);
     }
+  }
+
+  // Queued like every offer; by the time it runs ICE may have recovered, or
+  // a resume may have restarted it already: then there is nothing to do.
+  #restartIce(pc) {
+    const run = async () => {
+      if (pc !== this.pc || this.closed || !iceDown(pc)) return;
+      this.#beginIceRestart(pc);
+      await this.#negotiateNow(true);
+    };
+    this.chain = this.chain.then(run, run);
+  }
+
+  #beginIceRestart(pc) {
+    pc.restartIce();
+    this.counters.iceRestartsBegun += 1;
   }
 
   // ---- Local tracks ---------------------------------------------------------
@@ -338,7 +423,7 @@ export class MediaSession {
     const summary = {
       connectionState: this.pc ? this.pc.connectionState : 'closed',
       iceConnectionState: this.pc ? this.pc.iceConnectionState : 'closed',
-      audio: { bytesReceived: 0, packetsReceived: 0, bytesSent: 0 },
+      audio: { bytesReceived: 0, packetsReceived: 0, bytesSent: 0, totalAudioEnergy: 0 },
       video: { bytesReceived: 0, framesDecoded: 0, bytesSent: 0, slots: {} },
     };
     if (!this.pc) return summary;
@@ -347,6 +432,8 @@ export class MediaSession {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         summary.audio.bytesReceived += s.bytesReceived || 0;
         summary.audio.packetsReceived += s.packetsReceived || 0;
+        // What was heard: the integral of the squared level of the mix.
+        summary.audio.totalAudioEnergy += s.totalAudioEnergy || 0;
       } else if (s.type === 'inbound-rtp' && s.kind === 'video') {
         summary.video.bytesReceived += s.bytesReceived || 0;
         summary.video.framesDecoded += s.framesDecoded || 0;
@@ -360,8 +447,18 @@ export class MediaSession {
         summary[s.kind === 'audio' ? 'audio' : 'video'].bytesSent += s.bytesSent || 0;
       } else if (s.type === 'transport') {
         summary.dtlsState = s.dtlsState;
+        const pair = report.get(s.selectedCandidatePairId);
+        const local = pair && report.get(pair.localCandidateId);
+        // The UDP port media leaves from (the reconnect tests cut it off).
+        if (local) summary.localCandidate = { address: local.address, port: local.port };
       }
     });
     return summary;
+  }
+
+  // What the test hook shows of the connection: how many were built, how
+  // many ICE restarts were begun and offered, and the local ICE ufrag.
+  info() {
+    return { ...this.counters, iceUfrag: this.pc ? iceUfrag(this.pc.currentLocalDescription) : '' };
   }
 }

@@ -14,12 +14,18 @@
 //   sig.on('connection', ({ up }) => ...);         // banner on/off
 //   sig.start();
 //   sig.send({ type: 'chat', text: 'Hallo' });
+//   sig.reconnect();                                // the socket seems dead
 //
 // Everything runs on the page's event loop; handlers are called in the
 // order they were added.
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const MAX_BACKOFF_MS = 10000;
+// While the server may still keep our seat (its reconnect grace, 20 s by
+// default), retries stay frequent: a slow retry must not turn a short
+// outage into a lost seat. Later ones back off as above.
+const RESUME_WINDOW_MS = 30000;
+const RESUME_RETRY_MAX_MS = 2000;
 
 export function defaultSocketUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -38,6 +44,7 @@ export class Signalling {
     this.ended = false;
     this.up = false;
     this.pendingResume = false;
+    this.lostAt = 0;
     this.onOnline = () => { if (!this.up && !this.ended) this.#reconnectNow(); };
   }
 
@@ -75,6 +82,16 @@ export class Signalling {
     this.#end(null);
   }
 
+  // The socket looks open but is not answering (an offer went unanswered):
+  // a new one at once, whose `resume` takes the participant over from the
+  // old one (docs/protocol.md).
+  reconnect() {
+    if (this.ended || !this.up) return;
+    this.lostAt = Date.now();
+    this.#emit('connection', { up: false });
+    this.#reconnectNow();
+  }
+
   // Drops the socket without leaving (the server keeps the seat for its
   // grace period): what a network loss looks like. For tests and page unload.
   drop() {
@@ -106,7 +123,10 @@ export class Signalling {
       const wasUp = this.up;
       this.up = false;
       if (this.ended) return;
-      if (wasUp) this.#emit('connection', { up: false });
+      if (wasUp) {
+        this.lostAt = Date.now();
+        this.#emit('connection', { up: false });
+      }
       this.#scheduleReconnect();
     };
   }
@@ -165,7 +185,10 @@ export class Signalling {
   }
 
   #scheduleReconnect() {
-    const base = BACKOFF_MS[this.attempt] ?? MAX_BACKOFF_MS;
+    let base = BACKOFF_MS[this.attempt] ?? MAX_BACKOFF_MS;
+    if (this.resumeToken && Date.now() - this.lostAt < RESUME_WINDOW_MS) {
+      base = Math.min(base, RESUME_RETRY_MAX_MS);
+    }
     this.attempt += 1;
     const delay = base * (0.8 + 0.4 * Math.random());
     this.#emit('reconnecting', { attempt: this.attempt, delay });
