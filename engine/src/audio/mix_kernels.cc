@@ -28,39 +28,115 @@ void AccumulateImpl(const int16_t* HWY_RESTRICT in, int32_t* HWY_RESTRICT acc,
   scalar::Accumulate(in + i, acc + i, n - i);
 }
 
-// acc[i] = sum over k of in[k][offset + i], for i < n.
-//
-// Row by row: acc (at most 4 KiB, in L1) gathers four inputs at a time, each
-// read front to back, so every input is one sequential stream the hardware
-// prefetcher follows (walking all inputs per column of samples, the partial
-// sums in registers, touched every input's lines 15 times a frame and was
-// slower at N = 1000, where the inputs come from L3). The inputs are summed
-// last to first: MixMinus then writes the outputs first to last, so the
-// inputs it reads again first are the ones summed last, still in L2.
-void SumFramesAt(const int16_t* const* HWY_RESTRICT in, size_t count,
+// acc[i] (+)= p[0][i] + ... + p[G - 1][i], for i < n: one pass over acc
+// for G inputs. kFirst stores instead of adding (no zeroing pass).
+template <size_t G, bool kFirst>
+HWY_INLINE void AddRows(const int16_t* const* HWY_RESTRICT p,
+                        int32_t* HWY_RESTRICT acc, size_t n) {
+  const hn::ScalableTag<int32_t> d32;
+  const hn::Rebind<int16_t, decltype(d32)> d16;
+  const size_t lanes = hn::Lanes(d32);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    auto s = hn::PromoteTo(d32, hn::LoadU(d16, p[0] + i));
+    for (size_t g = 1; g < G; ++g) {
+      s = hn::Add(s, hn::PromoteTo(d32, hn::LoadU(d16, p[g] + i)));
+    }
+    if constexpr (!kFirst) s = hn::Add(s, hn::LoadU(d32, acc + i));
+    hn::StoreU(s, d32, acc + i);
+  }
+  for (; i < n; ++i) {
+    int32_t s = kFirst ? 0 : acc[i];
+    for (size_t g = 0; g < G; ++g) s += p[g][i];
+    acc[i] = s;
+  }
+}
+
+template <bool kFirst>
+HWY_INLINE void AddRowsUpTo4(const int16_t* const* p, size_t count,
+                             int32_t* acc, size_t n) {
+  switch (count) {
+    case 1: return AddRows<1, kFirst>(p, acc, n);
+    case 2: return AddRows<2, kFirst>(p, acc, n);
+    case 3: return AddRows<3, kFirst>(p, acc, n);
+    default: return AddRows<4, kFirst>(p, acc, n);
+  }
+}
+
+// acc[i] = sum over k of in[k][offset + i], for i < n, column by column:
+// four vectors of partial sums stay in registers across all inputs.
+void SumColumns(const int16_t* const* HWY_RESTRICT in, size_t count,
                  size_t offset, int32_t* HWY_RESTRICT acc, size_t n) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Rebind<int16_t, decltype(d32)> d16;
   const size_t lanes = hn::Lanes(d32);
-  const size_t whole = n - n % lanes;
-  for (size_t i = 0; i < whole; i += lanes) hn::StoreU(hn::Zero(d32), d32, acc + i);
-  for (size_t i = whole; i < n; ++i) acc[i] = 0;
-  size_t k = count;
-  for (; k >= 4; k -= 4) {
-    const int16_t* p0 = in[k - 1] + offset;
-    const int16_t* p1 = in[k - 2] + offset;
-    const int16_t* p2 = in[k - 3] + offset;
-    const int16_t* p3 = in[k - 4] + offset;
-    for (size_t i = 0; i < whole; i += lanes) {
-      const auto s01 = hn::Add(hn::PromoteTo(d32, hn::LoadU(d16, p0 + i)),
-                               hn::PromoteTo(d32, hn::LoadU(d16, p1 + i)));
-      const auto s23 = hn::Add(hn::PromoteTo(d32, hn::LoadU(d16, p2 + i)),
-                               hn::PromoteTo(d32, hn::LoadU(d16, p3 + i)));
-      hn::StoreU(hn::Add(hn::LoadU(d32, acc + i), hn::Add(s01, s23)), d32, acc + i);
+  size_t i = 0;
+  for (; i + 4 * lanes <= n; i += 4 * lanes) {
+    auto a0 = hn::Zero(d32), a1 = hn::Zero(d32);
+    auto a2 = hn::Zero(d32), a3 = hn::Zero(d32);
+    for (size_t k = 0; k < count; ++k) {
+      const int16_t* p = in[k] + offset + i;
+      a0 = hn::Add(a0, hn::PromoteTo(d32, hn::LoadU(d16, p)));
+      a1 = hn::Add(a1, hn::PromoteTo(d32, hn::LoadU(d16, p + lanes)));
+      a2 = hn::Add(a2, hn::PromoteTo(d32, hn::LoadU(d16, p + 2 * lanes)));
+      a3 = hn::Add(a3, hn::PromoteTo(d32, hn::LoadU(d16, p + 3 * lanes)));
     }
-    for (size_t i = whole; i < n; ++i) acc[i] += p0[i] + p1[i] + p2[i] + p3[i];
+    hn::StoreU(a0, d32, acc + i);
+    hn::StoreU(a1, d32, acc + i + lanes);
+    hn::StoreU(a2, d32, acc + i + 2 * lanes);
+    hn::StoreU(a3, d32, acc + i + 3 * lanes);
   }
-  for (; k > 0; --k) AccumulateImpl(in[k - 1] + offset, acc, n);
+  for (; i + lanes <= n; i += lanes) {
+    auto a = hn::Zero(d32);
+    for (size_t k = 0; k < count; ++k) {
+      a = hn::Add(a, hn::PromoteTo(d32, hn::LoadU(d16, in[k] + offset + i)));
+    }
+    hn::StoreU(a, d32, acc + i);
+  }
+  for (; i < n; ++i) {
+    int32_t a = 0;
+    for (size_t k = 0; k < count; ++k) a += in[k][offset + i];
+    acc[i] = a;
+  }
+}
+
+// The same sum, row by row: acc (at most 4 KiB, in L1) gathers up to four
+// inputs per pass, each read front to back, the inputs last to first.
+// count > 0.
+void SumRows(const int16_t* const* HWY_RESTRICT in, size_t count,
+             size_t offset, int32_t* HWY_RESTRICT acc, size_t n) {
+  const int16_t* rows[4];
+  size_t k = count;
+  for (bool first = true; k > 0; first = false) {
+    const size_t g = k < 4 ? k : 4;
+    for (size_t j = 0; j < g; ++j) rows[j] = in[k - 1 - j] + offset;
+    k -= g;
+    if (first) {
+      AddRowsUpTo4<true>(rows, g, acc, n);
+    } else {
+      AddRowsUpTo4<false>(rows, g, acc, n);
+    }
+  }
+}
+
+// Inputs larger than this come from L3 rather than L2 (2 MiB here, shared
+// with the outputs MixMinus writes).
+constexpr size_t kRowWiseFromBytes = size_t{1} << 20;
+
+// acc[i] = sum over k of in[k][offset + i], for i < n. Small inputs (in L1
+// or L2): by columns, the sums in registers. Large ones: by rows, where
+// each input is one sequential stream the hardware prefetcher follows
+// (by columns every input's lines are touched 15 times a frame), and last
+// to first: MixMinus then writes the outputs first to last, so the inputs
+// it reads again first are the ones summed last, still in L2. At N = 1000
+// this took the sum from about 52 to 45 us (docs/performance.md).
+void SumFramesAt(const int16_t* const* HWY_RESTRICT in, size_t count,
+                 size_t offset, int32_t* HWY_RESTRICT acc, size_t n) {
+  if (count == 0 || count * n * sizeof(int16_t) < kRowWiseFromBytes) {
+    SumColumns(in, count, offset, acc, n);
+  } else {
+    SumRows(in, count, offset, acc, n);
+  }
 }
 
 void SumFramesImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
@@ -189,8 +265,8 @@ void SubtractAndLimitImpl(const int32_t* HWY_RESTRICT sum,
 }
 
 // One pass per frame (in chunks of kMaxBlock samples for longer inputs):
-// sum all inputs (last to first), then each output (first to last, so the
-// inputs read again first are the ones summed last, still in L2).
+// sum all inputs (large ones last to first), then each output (first to
+// last, so the inputs read again first are the ones summed last).
 // Cache-blocking over N (sum a block of 240 to 480 samples of all inputs,
 // then write every output's block while its input is in L2) was measured
 // and is slower here, also at N = 1000 where inputs and outputs (3.8 MB)
