@@ -8,7 +8,8 @@ participant (fake camera and microphone) and drives the web client:
   2. chat both ways, history for a later participant;
   3. + 5. with one guest seat a second guest gets the "no licence" page; the
      moderator kicks the first guest, who sees the removed page, and the seat
-     is free again;
+     is free again; a guest who hangs up sees the "left" page, and the kicked
+     guest who tries again from the same browser gets the "banned" page;
   4. the moderator leaves: guests are back on the waiting screen and receive
      no video; the moderator rejoins: the conference resumes;
   6. a wrong URL gets the "link not valid" page (bad-url) and the URL of a
@@ -94,6 +95,7 @@ def test_kick_frees_the_only_seat_and_wrong_or_private_urls_are_refused(tmp_path
     finally:
         server.stop()
     assert r["kick-and-seats"]["seatFreed"]
+    assert r["kick-and-seats"]["rejoinScreen"] == "banned", r["kick-and-seats"]
     assert r["refused"]["wrongUrlScreen"] == "bad-url"
     assert r["refused"]["privateUrlScreen"] == "not-public"
 

@@ -73,7 +73,8 @@ const SCENARIOS = {
   },
 
   // 3 and 5 (server started with one guest seat): a second guest finds no
-  // seat; the moderator kicks the first; its seat is free again.
+  // seat; the moderator kicks the first; its seat is free again; a guest
+  // who hangs up sees the "left" page; the kicked guest is barred.
   async 'kick-and-seats'(browser) {
     const m = await moderator(browser);
     await joinDemo(m);
@@ -96,7 +97,21 @@ const SCENARIOS = {
     await shot(first, 'guest-kicked');
     const third = await guest(browser, 'Anna');
     await waitScreen(third, 'conference');
-    return { seatFreed: true };
+    // Anna hangs up: her page says so, and the seat is free again.
+    await third.page.click('#btn-leave');
+    await waitScreen(third, 'left');
+    await shot(third, 'guest-left');
+    // Erika tries again from the same browser (the same guest key): barred.
+    await first.page.goto(guestUrl);
+    await waitScreen(first, 'name');
+    await first.page.fill('#name-input', 'Erika');
+    await first.page.click('#name-submit');
+    const rejoinScreen = await until(async () => {
+      const s = await first.page.evaluate(() => document.body.dataset.screen);
+      return ['banned', 'waiting', 'conference', 'no-licence', 'error'].includes(s) && s;
+    }, 20000, 200, 'the page Erika gets when she tries again');
+    await shot(first, 'guest-banned');
+    return { seatFreed: true, rejoinScreen };
   },
 
   // 4. The moderator leaves: guests wait and get no media from each other;
