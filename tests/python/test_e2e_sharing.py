@@ -12,6 +12,7 @@ their own browser context:
      lists show her muted, and the moderator's inbound audio (the mix of
      everyone but himself, i.e. her alone) falls to near silence by
      getStats' totalAudioEnergy; she unmutes herself and is heard again.
+  3. The room is deleted while she is in it: her page shows "ended".
 """
 from test_e2e_browser import needs_server, run_script, shots_dir
 from test_server_smoke import RunningServer
@@ -42,3 +43,4 @@ def test_screen_share_reaches_the_moderator_and_remote_mute_silences_the_guest(t
     assert heard["muted"] < heard["before"] / 20, heard
     assert heard["unmuted"] > heard["before"] / 4, heard
     assert muting["guestListsHerself"], muting
+    assert r["deleted"] == 200, r

@@ -12,6 +12,8 @@
 //      lists show her muted, and what the moderator hears (the inbound
 //      audio's totalAudioEnergy, the mix of everyone but himself) falls to
 //      silence; she unmutes herself and is heard again.
+//   3. The room is deleted while she is in it: her page says the
+//      conference has ended.
 //
 // Usage: node sharing.mjs BASE_URL ADMIN_PASSWORD GUEST_URL SHOTS_DIR
 import {
@@ -106,5 +108,15 @@ run(async browser => {
   const erika = (await state(g)).self.id;
   const sharing = await shareScreen(m, g, erika);
   const muting = await muteAndUnmute(m, g, erika);
-  return { results: { sharing, muting } };
+  // 3. The room is deleted (REST, with the moderator's session) while
+  // Erika is in it: her page says the conference has ended.
+  const roomId = (await state(m)).room.id;
+  const deleted = await m.page.evaluate(async id => {
+    const token = sessionStorage.getItem('konfero.session');
+    const r = await fetch(`/api/rooms/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    return r.status;
+  }, roomId);
+  await waitScreen(g, 'ended');
+  await shot(g, 'guest-ended');
+  return { results: { sharing, muting, deleted } };
 });
