@@ -143,7 +143,8 @@ const SCENARIOS = {
     return { onHold, resumed };
   },
 
-  // 6. A wrong URL and a private room's URL are refused with their pages,
+  // 6. A wrong URL and a private room's URL are refused with their pages
+  // (and a lookup the server cannot answer shows the error page),
   // straight away: the guest page looks the link up before it asks for a
   // name (GET /api/guest/<token>), so neither shows the name screen.
   async refused(browser) {
@@ -165,7 +166,14 @@ const SCENARIOS = {
     await g.page.goto(url || guestUrl);
     const privateUrlScreen = await settledScreen(g, 'the private room\'s page');
     await shot(g, 'guest-not-public');
-    return { wrongUrlScreen, privateUrlScreen };
+    // The server cannot answer the link lookup (a 503 from a proxy in
+    // front of it, say): the guest page says so instead of asking for a name.
+    const down = await participant(browser, 'Down');
+    await down.page.route('**/api/guest/**', route => route.fulfill({ status: 503, body: '' }));
+    await down.page.goto(guestUrl);
+    const unreachableScreen = await settledScreen(down, 'the page when the server cannot answer');
+    await shot(down, 'guest-error');
+    return { wrongUrlScreen, privateUrlScreen, unreachableScreen };
   },
 };
 
