@@ -130,6 +130,62 @@ TEST(MixKernelsTest, WholeMixMinusIsBitExactForManyStreamsAndLongFrames) {
   });
 }
 
+// MixMinus works in 16-bit lanes from a split of the shared sum; these
+// inputs put sum - self on every side of its edges: each stream's own
+// sample runs through all 65536 int16 values against sums from far below
+// -65536 to far above 65535, and many full-scale streams push the sum to
+// tens of millions.
+TEST(MixKernelsTest, WholeMixMinusIsBitExactAtTheEdgesOfTheSplitSum) {
+  ForEachTarget([&] {
+    const int16_t others[] = {-32768, -30000, -24576, -8193, -8192, -1, 0, 1,
+                              8191, 8192, 16383, 24575, 32767};
+    for (int16_t a : others) {
+      for (int16_t b : others) {
+        constexpr size_t n = 65536 + 7;  // several 1024-sample chunks + tail
+        std::vector<std::vector<int16_t>> in(3, std::vector<int16_t>(n));
+        for (size_t i = 0; i < n; ++i) {
+          in[0][i] = static_cast<int16_t>(i - 32768);
+          in[1][i] = a;
+          in[2][i] = (i % 3 == 0) ? b : static_cast<int16_t>(-b - 1);
+        }
+        std::vector<std::vector<int16_t>> out(3, std::vector<int16_t>(n));
+        auto out_ref = out;
+        const int16_t* ptrs[] = {in[0].data(), in[1].data(), in[2].data()};
+        int16_t* out_ptrs[] = {out[0].data(), out[1].data(), out[2].data()};
+        int16_t* ref_ptrs[] = {out_ref[0].data(), out_ref[1].data(),
+                               out_ref[2].data()};
+        std::vector<int32_t> acc(n);
+        MixMinus(ptrs, 3, out_ptrs, n);
+        scalar::MixMinus(ptrs, 3, ref_ptrs, n, acc.data());
+        ASSERT_EQ(out, out_ref) << "a=" << a << " b=" << b;
+      }
+    }
+    // 2000 streams at full scale, positive, negative or mixed per column.
+    constexpr size_t kStreams = 2000, n = 97;
+    std::vector<std::vector<int16_t>> in(kStreams, std::vector<int16_t>(n));
+    for (size_t k = 0; k < kStreams; ++k) {
+      for (size_t i = 0; i < n; ++i) {
+        const int16_t full = (i % 2 == 0) ? int16_t{32767} : int16_t{-32768};
+        in[k][i] = (i % 3 == 0 && k % 2 == 1) ? static_cast<int16_t>(-full - 1)
+                                              : full;
+      }
+    }
+    std::vector<std::vector<int16_t>> out(kStreams, std::vector<int16_t>(n));
+    auto out_ref = out;
+    std::vector<const int16_t*> ptrs;
+    std::vector<int16_t*> out_ptrs, ref_ptrs;
+    for (size_t k = 0; k < kStreams; ++k) {
+      ptrs.push_back(in[k].data());
+      out_ptrs.push_back(out[k].data());
+      ref_ptrs.push_back(out_ref[k].data());
+    }
+    std::vector<int32_t> acc(n);
+    MixMinus(ptrs.data(), kStreams, out_ptrs.data(), n);
+    scalar::MixMinus(ptrs.data(), kStreams, ref_ptrs.data(), n, acc.data());
+    ASSERT_EQ(out, out_ref);
+  });
+}
+
 TEST(MixKernelsTest, LimiterIsBitExactWithScalarOverTheWholeInt32Range) {
   // Every value near and inside the knee, then a sweep of the rest.
   std::vector<int32_t> sums;

@@ -264,9 +264,98 @@ void SubtractAndLimitImpl(const int32_t* HWY_RESTRICT sum,
                            out + i, n - i);
 }
 
+// The shared sum of one MixMinus block, split for a 16-bit output pass.
+// With x = sum - self, the limiter needs min(|x|, T + 2R) and the sign of
+// x. For t = sum - 8192 every output needs sat16(t - self), and
+//   sat16(t - self) == sat16(sat16(hi - self) + lo)
+// exactly for hi = sat16(t), lo = sat16(t - hi) and any int16 self (if t
+// fits int16, lo = 0; if not, hi - self is exact whenever t - self can still
+// be in range, and saturates the right way when it cannot). The same for
+// -sum - 8192, with + self. So each output costs four saturating 16-bit
+// operations instead of widening self, subtracting and packing in 32-bit
+// lanes: half the vector instructions per sample (docs/performance.md).
+// Checked exhaustively against SoftKnee for |sum| <= 140000 and every self.
+template <size_t kLen>
+struct SplitSum {
+  HWY_ALIGN int16_t pos_hi[kLen];  // sat16(sum - 8192)
+  HWY_ALIGN int16_t pos_lo[kLen];  // sat16(sum - 8192 - pos_hi)
+  HWY_ALIGN int16_t neg_hi[kLen];  // sat16(-sum - 8192)
+  HWY_ALIGN int16_t neg_lo[kLen];  // sat16(-sum - 8192 - neg_hi)
+};
+
+// Fills split[0, n) from sum (|sum| < 2^31 - 8192); n a multiple of the
+// int32 lane count.
+template <size_t kLen>
+void SplitTheSum(const int32_t* HWY_RESTRICT sum, size_t n,
+                 SplitSum<kLen>& split) {
+  const hn::ScalableTag<int32_t> d32;
+  const hn::Rebind<int16_t, decltype(d32)> d16;
+  const size_t lanes = hn::Lanes(d32);
+  const auto lo16 = hn::Set(d32, -32768);
+  const auto hi16 = hn::Set(d32, 32767);
+  const auto bias = hn::Set(d32, 8192);
+  const auto minus_bias = hn::Set(d32, -8192);
+  for (size_t i = 0; i < n; i += lanes) {
+    const auto s = hn::LoadU(d32, sum + i);
+    const auto tp = hn::Sub(s, bias);
+    const auto tn = hn::Sub(minus_bias, s);
+    const auto hp = hn::Min(hn::Max(tp, lo16), hi16);
+    const auto hn_ = hn::Min(hn::Max(tn, lo16), hi16);
+    hn::Store(hn::DemoteTo(d16, hp), d16, split.pos_hi + i);
+    hn::Store(hn::DemoteTo(d16, hn::Sub(tp, hp)), d16, split.pos_lo + i);
+    hn::Store(hn::DemoteTo(d16, hn_), d16, split.neg_hi + i);
+    hn::Store(hn::DemoteTo(d16, hn::Sub(tn, hn_)), d16, split.neg_lo + i);
+  }
+}
+
+// out[i] = SoftKnee(sum[i] - self[i]) for i < n (n a multiple of the int16
+// lane count), from the split sum, all in 16-bit lanes and branch-free.
+template <size_t kLen>
+void LimitFromSplit(const SplitSum<kLen>& split,
+                    const int16_t* HWY_RESTRICT self,
+                    int16_t* HWY_RESTRICT out, size_t n) {
+  const hn::ScalableTag<int16_t> d;
+  const hn::RebindToUnsigned<decltype(d)> du;
+  const size_t lanes = hn::Lanes(d);
+  const auto bias = hn::Set(d, 8192);
+  const auto knee = hn::Set(du, static_cast<uint16_t>(kKneeStart));
+  for (size_t i = 0; i < n; i += lanes) {
+    const auto s = hn::LoadU(d, self + i);
+    // bp = sat16(x - 8192), bn = sat16(-x - 8192); the larger one is
+    // min(|x|, T + 2R) - 8192, and bn > bp exactly when x < 0.
+    const auto bp = hn::SaturatedAdd(
+        hn::SaturatedSub(hn::Load(d, split.pos_hi + i), s),
+        hn::Load(d, split.pos_lo + i));
+    const auto bn = hn::SaturatedAdd(
+        hn::SaturatedAdd(hn::Load(d, split.neg_hi + i), s),
+        hn::Load(d, split.neg_lo + i));
+    // m = min(|x|, T + 2R) <= 40959 as uint16; d = max(m - T, 0) <= 2R;
+    // y = m - ((d * d) >> 15) == m - MulHigh(2d, d), <= 32767.
+    const auto m = hn::BitCast(du, hn::Add(hn::Max(bp, bn), bias));
+    const auto dk = hn::SaturatedSub(m, knee);
+    const auto y = hn::BitCast(d, hn::Sub(m, hn::MulHigh(hn::Add(dk, dk), dk)));
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    // One masked subtract negates the lanes where x < 0.
+    const auto r = decltype(y){_mm512_mask_sub_epi16(
+        y.raw, hn::Lt(bp, bn).raw, _mm512_setzero_si512(), y.raw)};
+#elif HWY_TARGET == HWY_AVX2
+    // psignw: -y where bp - bn < 0 (y == 0 where they are equal, x == 0).
+    const auto r = decltype(y){
+        _mm256_sign_epi16(y.raw, hn::SaturatedSub(bp, bn).raw)};
+#elif HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
+    const auto r = decltype(y){
+        _mm_sign_epi16(y.raw, hn::SaturatedSub(bp, bn).raw)};
+#else
+    const auto r = hn::IfThenElse(hn::Lt(bp, bn), hn::Neg(y), y);
+#endif
+    hn::StoreU(r, d, out + i);
+  }
+}
+
 // One pass per frame (in chunks of kMaxBlock samples for longer inputs):
-// sum all inputs (large ones last to first), then each output (first to
-// last, so the inputs read again first are the ones summed last).
+// sum all inputs (large ones last to first), split the sum once, then each
+// output (first to last, so the inputs read again first are the ones summed
+// last) in 16-bit lanes; the tail shorter than a vector by the reference.
 // Cache-blocking over N (sum a block of 240 to 480 samples of all inputs,
 // then write every output's block while its input is in L2) was measured
 // and is slower here, also at N = 1000 where inputs and outputs (3.8 MB)
@@ -274,13 +363,19 @@ void SubtractAndLimitImpl(const int32_t* HWY_RESTRICT sum,
 // some inputs from L3 (docs/performance.md).
 void MixMinusImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
                   int16_t* const* HWY_RESTRICT out, size_t n) {
-  constexpr size_t kMaxBlock = 1024;  // int32 sums on the stack: 4 KiB
+  constexpr size_t kMaxBlock = 1024;  // on the stack: 4 + 8 KiB
   HWY_ALIGN int32_t acc[kMaxBlock];
+  SplitSum<kMaxBlock> split;
+  const size_t lanes16 = hn::Lanes(hn::ScalableTag<int16_t>());
   for (size_t b = 0; b < n; b += kMaxBlock) {
     const size_t len = n - b < kMaxBlock ? n - b : kMaxBlock;
+    const size_t body = len - len % lanes16;  // also a multiple of 32-bit lanes
     SumFramesAt(in, count, b, acc, len);
+    SplitTheSum(acc, body, split);
     for (size_t k = 0; k < count; ++k) {
-      SubtractAndLimitImpl(acc, in[k] + b, out[k] + b, len);
+      LimitFromSplit(split, in[k] + b, out[k] + b, body);
+      scalar::SubtractAndLimit(acc + body, in[k] + b + body,
+                               out[k] + b + body, len - body);
     }
   }
 }
