@@ -310,16 +310,24 @@ void SplitTheSum(const int32_t* HWY_RESTRICT sum, size_t n,
 
 // out[i] = SoftKnee(sum[i] - self[i]) for i < n (n a multiple of the int16
 // lane count), from the split sum, all in 16-bit lanes and branch-free.
+// While it works it prefetches the same offsets of the next output's input
+// (to read) and output (to write): each frame is a new pair of streams the
+// hardware prefetcher would only pick up after a few misses. That took the
+// whole MixMinus from 197 to 183 us at N = 1000 and about 15 % off at N = 50
+// and 200 (docs/performance.md).
 template <size_t kLen>
 void LimitFromSplit(const SplitSum<kLen>& split,
                     const int16_t* HWY_RESTRICT self,
-                    int16_t* HWY_RESTRICT out, size_t n) {
+                    int16_t* HWY_RESTRICT out, size_t n,
+                    const int16_t* next_self, const int16_t* next_out) {
   const hn::ScalableTag<int16_t> d;
   const hn::RebindToUnsigned<decltype(d)> du;
   const size_t lanes = hn::Lanes(d);
   const auto bias = hn::Set(d, 8192);
   const auto knee = hn::Set(du, static_cast<uint16_t>(kKneeStart));
   for (size_t i = 0; i < n; i += lanes) {
+    __builtin_prefetch(next_self + i, /*rw=*/0, /*locality=*/3);
+    __builtin_prefetch(next_out + i, /*rw=*/1, /*locality=*/3);
     const auto s = hn::LoadU(d, self + i);
     // bp = sat16(x - 8192), bn = sat16(-x - 8192); the larger one is
     // min(|x|, T + 2R) - 8192, and bn > bp exactly when x < 0.
@@ -355,7 +363,8 @@ void LimitFromSplit(const SplitSum<kLen>& split,
 // One pass per frame (in chunks of kMaxBlock samples for longer inputs):
 // sum all inputs (large ones last to first), split the sum once, then each
 // output (first to last, so the inputs read again first are the ones summed
-// last) in 16-bit lanes; the tail shorter than a vector by the reference.
+// last, prefetching the next one) in 16-bit lanes; the tail shorter than a
+// vector by the reference.
 // Cache-blocking over N (sum a block of 240 to 480 samples of all inputs,
 // then write every output's block while its input is in L2) was measured
 // and is slower here, also at N = 1000 where inputs and outputs (3.8 MB)
@@ -373,7 +382,9 @@ void MixMinusImpl(const int16_t* const* HWY_RESTRICT in, size_t count,
     SumFramesAt(in, count, b, acc, len);
     SplitTheSum(acc, body, split);
     for (size_t k = 0; k < count; ++k) {
-      LimitFromSplit(split, in[k] + b, out[k] + b, body);
+      const size_t next = k + 1 < count ? k + 1 : k;
+      LimitFromSplit(split, in[k] + b, out[k] + b, body, in[next] + b,
+                     out[next] + b);
       scalar::SubtractAndLimit(acc + body, in[k] + b + body,
                                out[k] + b + body, len - body);
     }
