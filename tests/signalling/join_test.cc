@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "test_room_service_options.h"
 
 namespace konfero::signalling {
 namespace {
@@ -12,12 +13,7 @@ namespace {
 class JoinTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    RoomServiceOptions o;
-    o.guest_seats = 2;
-    o.password_hash_memory_kib = 8;
-    o.password_hash_iterations = 1;
-    o.guest_code_limit = RateLimit{3, absl::Minutes(1), absl::Minutes(5)};
-    auto service = RoomService::Open(o, clock_);
+    auto service = RoomService::Open(testing::TestRoomServiceOptions(), clock_);
     ASSERT_TRUE(service.ok()) << service.status();
     rooms_ = *std::move(service);
     ASSERT_TRUE(rooms_->BootstrapAdmin("alice", "Alice", "alice-password").ok());

@@ -25,6 +25,7 @@
 #include "konfero/room_service.h"
 #include "konfero/signalling.h"
 #include "nlohmann/json.hpp"
+#include "test_room_service_options.h"
 
 namespace konfero::signalling::testing {
 
@@ -100,12 +101,7 @@ class SignallingTest : public ::testing::Test {
   static constexpr absl::Duration kGrace = absl::Seconds(20);
 
   void SetUp() override {
-    RoomServiceOptions o;
-    o.guest_seats = 2;
-    o.password_hash_memory_kib = 8;
-    o.password_hash_iterations = 1;
-    o.guest_code_limit = RateLimit{3, absl::Minutes(1), absl::Minutes(5)};
-    auto service = RoomService::Open(o, clock_);
+    auto service = RoomService::Open(TestRoomServiceOptions(), clock_);
     ASSERT_TRUE(service.ok()) << service.status();
     rooms_ = *std::move(service);
 
