@@ -109,7 +109,7 @@ struct Setting {
   absl::Status (*apply)(std::string_view value, ServerConfig& c);
 };
 
-constexpr std::array<Setting, 14> kSettings = {{
+constexpr std::array<Setting, 15> kSettings = {{
     {"listen", "IP:PORT", "HTTP(S) and WebSocket listener (default 127.0.0.1:8080)",
      [](std::string_view v, ServerConfig& c) { return SetListen(v, c); }},
     {"media-address", "IP", "address the media workers bind (default 127.0.0.1)",
@@ -138,6 +138,14 @@ constexpr std::array<Setting, 14> kSettings = {{
        std::optional<int64_t> n = ParseInt(v, 0, 100000);
        if (!n) return Invalid("licence-seats", "expected a whole number from 0 to 100000");
        c.licence_seats = static_cast<int>(*n);
+       return absl::OkStatus();
+     }},
+    {"reconnect-grace", "SECONDS",
+     "how long a dropped participant keeps its seat to resume (default 20)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 0, 3600);
+       if (!n) return Invalid("reconnect-grace", "expected whole seconds from 0 to 3600");
+       c.reconnect_grace_seconds = static_cast<int>(*n);
        return absl::OkStatus();
      }},
     {"tls-cert", "FILE", "PEM certificate chain: serve HTTPS and WSS (with --tls-key)",

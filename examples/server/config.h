@@ -42,6 +42,9 @@ struct ServerConfig {
   std::string data_dir = "./konfero-data";
   std::string dial_in_number;
   int licence_seats = 10;
+  // How long a participant whose connection dropped keeps its seat and role
+  // for the web client to resume; 0 leaves at once.
+  int reconnect_grace_seconds = 20;
   // HTTPS and WSS when both are set.
   std::string tls_cert;
   std::string tls_key;

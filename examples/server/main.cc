@@ -19,6 +19,7 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "konfero/clock.h"
 #include "konfero/engine.h"
 #include "konfero/random.h"
@@ -135,7 +136,9 @@ int Run(const ServerConfig& config) {
     return Fail(Cat("cannot start the media engine on ", config.media_address, ": ",
                     engine.status().message()));
   }
-  std::unique_ptr<SignallingHub> hub = SignallingHub::Create(**rooms, **engine);
+  SignallingOptions hub_options;
+  hub_options.reconnect_grace = absl::Seconds(config.reconnect_grace_seconds);
+  std::unique_ptr<SignallingHub> hub = SignallingHub::Create(**rooms, **engine, hub_options);
 
   absl::StatusOr<StartInfo> start = Bootstrap(**rooms, CryptoRandom(), config.data_dir);
   if (!start.ok()) return Fail(Cat("first start failed: ", start.status().message()));

@@ -23,7 +23,12 @@ guest's connections only:
   d. a silent loss: the guest's TCP connections and media port go silent
      with no reset, so the browser's WebSocket stays "open". ICE restarts,
      its offer goes unanswered, and the client opens a new socket that
-     resumes the same participant (on the same RTCPeerConnection).
+     resumes the same participant (on the same RTCPeerConnection);
+  e. a loss longer than the reconnect grace (the server started with
+     --reconnect-grace 3): the guest leaves, her seat and transport are
+     freed, and when the network is back the refused resume turns into a
+     fresh join: a new participant on a new RTCPeerConnection, one seat,
+     listed once, media both ways.
 Outside such a namespace the fault scenarios skip. The screens scenario
 needs no fault: login and name entry in English and German, the waiting
 screen and the conference in German. Screenshots go to
@@ -81,8 +86,8 @@ def assert_same_guest_back(before, after):
     assert_media(after["moderatorMedia"])
 
 
-def run_on_fresh_server(tmp_path, *names, timeout=300):
-    server = RunningServer(tmp_path / "data")
+def run_on_fresh_server(tmp_path, *names, timeout=300, server_args=()):
+    server = RunningServer(tmp_path / "data", *server_args)
     try:
         return run_reconnect(server, shots_dir(tmp_path), *names, timeout=timeout)
     finally:
@@ -140,6 +145,34 @@ def test_guest_replaces_a_silently_dead_websocket(tmp_path):
     assert q["after"]["resumes"] == q["before"]["resumes"] + 1, q
     assert q["after"]["media"]["iceUfrag"] != q["before"]["media"]["iceUfrag"], q
     assert_same_guest_back(q["before"], q["after"])
+
+
+@needs_browser
+@needs_server
+@needs_faults
+def test_guest_joins_afresh_when_her_grace_ran_out(tmp_path):
+    e = run_on_fresh_server(tmp_path, "grace-expired",
+                            server_args=("--reconnect-grace", "3"))["grace-expired"]
+    before, during, after = e["before"], e["during"], e["after"]
+    # In grace first (seat kept), then gone: no seat, no transport, not listed.
+    assert during["inGrace"]["used"] == 1 and during["inGrace"]["guests"] == 1, during
+    assert during["gone"]["used"] == 0 and during["gone"]["guests"] == 0, during
+    assert during["gone"]["peers"] == 1, during  # only the moderator's transport left
+    assert during["erikaSeenByModerator"] == [], during
+    assert during["banner"].startswith("Connection lost"), during  # she was still retrying
+    # Back as a new participant: the resume was refused, not counted.
+    assert after["id"] != before["id"] and after["role"] == before["role"] == "browser_guest"
+    assert after["resumes"] == before["resumes"], (before, after)
+    assert after["erikaSeenByModerator"] == [after["id"]], after
+    assert after["seats"]["used"] == 1 and after["seats"]["guests"] == 1, after
+    assert after["seats"]["inGrace"] == 0 and after["seats"]["peers"] == 2, after
+    # One new RTCPeerConnection for the new participant: the one the client
+    # built while offline (when the server closed the old DTLS session) is
+    # the one it offers after the fresh join.
+    assert during["media"]["connections"] <= before["media"]["connections"] + 1, during
+    assert after["media"]["connections"] == before["media"]["connections"] + 1, (before, after)
+    assert_media(after["guestMedia"])
+    assert_media(after["moderatorMedia"])
 
 
 @needs_browser

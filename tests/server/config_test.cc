@@ -53,6 +53,7 @@ TEST(ConfigTest, NoFlagsGiveTheDocumentedDefaults) {
   EXPECT_EQ(c.announce, "");
   EXPECT_EQ(c.data_dir, "./konfero-data");
   EXPECT_EQ(c.licence_seats, 10);
+  EXPECT_EQ(c.reconnect_grace_seconds, 20);
   EXPECT_FALSE(c.tls());
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
   EXPECT_EQ(c.Origin(), "http://127.0.0.1:8080");
@@ -62,6 +63,7 @@ TEST(ConfigTest, FlagsTakeSeparateOrInlineValues) {
   absl::StatusOr<ParsedArgs> parsed =
       Parse({"--listen", "0.0.0.0:9000", "--media-port=40000", "--announce", "203.0.113.5",
              "--dial-in-number=+49 30 1234567", "--licence-seats", "25", "--log-level=debug",
+             "--reconnect-grace=3",
              "--data-dir", "/var/lib/konfero", "--web-root=/srv/web", "--media-address", "::"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const ServerConfig& c = parsed->config;
@@ -72,6 +74,7 @@ TEST(ConfigTest, FlagsTakeSeparateOrInlineValues) {
   EXPECT_EQ(c.announce, "203.0.113.5");
   EXPECT_EQ(c.dial_in_number, "+49 30 1234567");
   EXPECT_EQ(c.licence_seats, 25);
+  EXPECT_EQ(c.reconnect_grace_seconds, 3);
   EXPECT_EQ(c.log_level, LogLevel::kDebug);
   EXPECT_EQ(c.data_dir, "/var/lib/konfero");
   EXPECT_EQ(c.web_root, "/srv/web");
@@ -110,6 +113,9 @@ TEST(ConfigTest, BadValuesOfOtherFlagsAreRefused) {
   EXPECT_THAT(ErrorOf({"--announce", "300.1.1.1"}), HasSubstr("--announce"));
   EXPECT_THAT(ErrorOf({"--licence-seats", "-1"}), HasSubstr("0 to 100000"));
   EXPECT_THAT(ErrorOf({"--licence-seats", "ten"}), HasSubstr("--licence-seats"));
+  EXPECT_THAT(ErrorOf({"--reconnect-grace", "3601"}), HasSubstr("0 to 3600"));
+  EXPECT_THAT(ErrorOf({"--reconnect-grace", "-1"}), HasSubstr("--reconnect-grace"));
+  EXPECT_THAT(ErrorOf({"--reconnect-grace", "2.5"}), HasSubstr("whole seconds"));
   EXPECT_THAT(ErrorOf({"--log-level", "loud"}), HasSubstr("debug, info, warn or error"));
   EXPECT_THAT(ErrorOf({"--dial-in-number", "call me"}), HasSubstr("--dial-in-number"));
   EXPECT_THAT(ErrorOf({"--data-dir="}), HasSubstr("must not be empty"));

@@ -6,6 +6,7 @@
 // steps (a guest joins by link, the moderator logs in and joins).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 export const ARGS = [
@@ -120,9 +121,25 @@ export async function mediaFlows(p, ms = 3000, timeout = 30000) {
   };
 }
 
-// The server's /metrics as { 'name{labels}': value }.
-export async function metrics(base) {
-  const text = await (await fetch(base + '/metrics')).text();
+// GET `url` on a new connection from the local address `localAddress`.
+function getFrom(url, localAddress) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { localAddress, agent: false, timeout: 10000 }, res => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => { body += chunk; });
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+// The server's /metrics as { 'name{labels}': value }; `from`: the local
+// address to connect from (default: the system's choice).
+export async function metrics(base, from = null) {
+  const text = from ? await getFrom(base + '/metrics', from)
+                    : await (await fetch(base + '/metrics')).text();
   const out = {};
   for (const line of text.split('\n')) {
     const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);

@@ -6,6 +6,7 @@
 //   const before = tcpClientPorts(8080);          // who is connected now
 //   killTcp(ports);                               // both ends see a reset
 //   refuseTcp(8080);                              // new connections: reset
+//   metrics(base, OBSERVER);                      // (but not the test's own)
 //   silenceTcp(ports);                            // open, but nothing gets through
 //   blockUdpPort(54321);                          // silent loss, both ways
 //   clearFaults();                                // everything back
@@ -59,10 +60,17 @@ export function killTcp(serverPort, ports) {
   if (left.length) throw new Error(`ss -K left connections from ports ${left}: no socket destroy here?`);
 }
 
-// New TCP connections to `serverPort` are reset until clearFaults().
+// The test's own address: refuseTcp() lets its connections through, so
+// the test can read the server's metrics while the browsers are refused
+// (connect from it with lib.mjs's metrics(base, OBSERVER)).
+export const OBSERVER = '127.0.0.2';
+
+// New TCP connections to `serverPort` are reset until clearFaults(),
+// except those from OBSERVER.
 export function refuseTcp(serverPort) {
   ensureTable();
-  nft('add', 'rule', 'inet', TABLE, 'in', 'tcp', 'dport', String(serverPort),
+  nft('add', 'rule', 'inet', TABLE, 'in', 'ip', 'saddr', '!=', OBSERVER,
+      'tcp', 'dport', String(serverPort),
       'tcp', 'flags', '&', '(syn|ack)', '==', 'syn', 'reject', 'with', 'tcp', 'reset');
 }
 

@@ -6,6 +6,7 @@
 //
 // Usage: node reconnect.mjs BASE_URL ADMIN_PASSWORD GUEST_URL SHOTS_DIR SCENARIO...
 //   SCENARIO: signalling-loss | media-loss | network-loss | silent-loss
+//             | grace-expired (the server with --reconnect-grace 3)
 //             (real faults made with ss and nftables: root in a private
 //             network namespace only)
 //           | screens                                      (no faults)
@@ -14,7 +15,7 @@ import {
   screenshots, state, stats, until, waitScreen,
 } from './lib.mjs';
 import {
-  blockUdpPort, clearFaults, killTcp, refuseTcp, silenceTcp, tcpClientPorts,
+  OBSERVER, blockUdpPort, clearFaults, killTcp, refuseTcp, silenceTcp, tcpClientPorts,
 } from './netfault.mjs';
 
 const [base, password, guestUrl, shotsDir, ...which] = process.argv.slice(2);
@@ -89,7 +90,7 @@ async function snapshot(g, m) {
   const s = await state(g);
   return {
     id: s.self.id, role: s.self.role, resumes: s.resumes, media: s.media, ice: s.ice,
-    erikaSeenByModerator: await erikaSeenBy(m), seats: seats(await metrics(base)),
+    erikaSeenByModerator: await erikaSeenBy(m), seats: seats(await metrics(base, OBSERVER)),
   };
 }
 
@@ -102,7 +103,7 @@ async function recovered(g, m) {
     return s.signalling && ICE_UP.includes(s.ice) && !(await bannerText(g));
   }, RECOVERY_MS, 500, 'the guest connected again');
   await until(async () => (await erikaSeenBy(m)).length === 1, 15000, 300, 'Erika in the list');
-  await until(async () => seats(await metrics(base)).inGrace === 0, 15000, 300, 'no one in grace');
+  await until(async () => seats(await metrics(base, OBSERVER)).inGrace === 0, 15000, 300, 'no one in grace');
   const guestMedia = await mediaFlows(g, 3000, RECOVERY_MS);
   const moderatorMedia = await mediaFlows(m, 3000, RECOVERY_MS);
   return { ...(await snapshot(g, m)), guestMedia, moderatorMedia };
@@ -125,7 +126,7 @@ const SCENARIOS = {
       await shot(g, 'guest-reconnecting');
       during = {
         seats: await until(async () => {
-          const s = seats(await metrics(base));
+          const s = seats(await metrics(base, OBSERVER));
           return s.inGrace === 1 && s;
         }, 10000, 200, 'the guest in its grace period'),
         erikaSeenByModerator: await erikaSeenBy(m),
@@ -232,6 +233,37 @@ const SCENARIOS = {
       clearFaults();
     }
     return { before, after: await recovered(g, m), resumedAfterMs };
+  },
+
+  // e. The guest is cut off for longer than the server's reconnect grace
+  // (the Python test starts the server with --reconnect-grace 3): she
+  // leaves as disconnected and her seat and transport are freed while her
+  // browser still retries. When the network is back her resume is refused;
+  // the client joins afresh as a new participant, on a new
+  // RTCPeerConnection, and media flows again.
+  async 'grace-expired'(browser) {
+    const { m, g, guestPorts } = await conferenceOfTwo(browser);
+    const before = await snapshot(g, m);
+    let during;
+    try {
+      refuseTcp(serverPort);
+      killTcp(serverPort, guestPorts);
+      await until(async () => (await bannerText(g)).startsWith('Connection lost'), 10000, 100,
+                  'the reconnect banner');
+      const inGrace = await until(async () => {
+        const s = seats(await metrics(base, OBSERVER));
+        return s.inGrace === 1 && s;
+      }, 10000, 200, 'the guest in its grace period');
+      const gone = await until(async () => {
+        const s = seats(await metrics(base, OBSERVER));
+        return s.inGrace === 0 && s.used === 0 && !(await erikaSeenBy(m)).length && s;
+      }, 30000, 300, 'the guest gone when the grace ran out');
+      during = { inGrace, gone, erikaSeenByModerator: await erikaSeenBy(m),
+                 banner: await bannerText(g), media: (await state(g)).media };
+    } finally {
+      clearFaults();
+    }
+    return { before, during, after: await recovered(g, m) };
   },
 
   // Screens in German and English: the moderator's login, the guest's name

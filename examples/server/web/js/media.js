@@ -149,9 +149,14 @@ export class MediaSession {
   }
 
   async #rebuildNow() {
-    this.#teardown();
-    this.#build();
-    if (this.screenTrack) this.#addScreenSection();
+    // A connection that never got an answer has no transport on the server
+    // to lose: offer it again instead of building another (e.g. one rebuilt
+    // while the socket was down, when the server dropped the old session).
+    if (!this.pc || this.pc.currentRemoteDescription) {
+      this.#teardown();
+      this.#build();
+      if (this.screenTrack) this.#addScreenSection();
+    }
     await this.#negotiateNow(false);
   }
 
