@@ -22,9 +22,13 @@ guest's connections only:
      restart): a resume, and the ICE restart on the same connection;
   d. a silent loss: the guest's TCP connections and media port go silent
      with no reset, so the browser's WebSocket stays "open". ICE restarts,
-     its offer goes unanswered, and the client opens a new socket that
-     resumes the same participant (on the same RTCPeerConnection);
-  e. a loss longer than the reconnect grace (the server started with
+     the client notices (its ping gets no pong, or the ICE restart's offer
+     gets no answer) and opens a new socket that resumes the same
+     participant (on the same RTCPeerConnection);
+  e. only the signalling goes silent (media fine): the client's ping gets
+     no pong, and a new socket resumes the same participant on the same
+     connection without an ICE restart;
+  f. a loss longer than the reconnect grace (the server started with
      --reconnect-grace 3): the guest leaves, her seat and transport are
      freed, and when the network is back the refused resume turns into a
      fresh join: a new participant on a new RTCPeerConnection, one seat,
@@ -144,6 +148,20 @@ def test_guest_replaces_a_silently_dead_websocket(tmp_path):
     q = run_on_fresh_server(tmp_path, "silent-loss")["silent-loss"]
     assert q["after"]["resumes"] == q["before"]["resumes"] + 1, q
     assert q["after"]["media"]["iceUfrag"] != q["before"]["media"]["iceUfrag"], q
+    assert_same_guest_back(q["before"], q["after"])
+
+
+@needs_browser
+@needs_server
+@needs_faults
+def test_guest_notices_a_silent_websocket_by_its_ping(tmp_path):
+    q = run_on_fresh_server(tmp_path, "silent-signalling")["silent-signalling"]
+    assert_media(q["mediaDuring"])  # media did not notice
+    assert q["after"]["pongTimeouts"] >= 1, q
+    assert q["after"]["resumes"] == q["before"]["resumes"] + 1, q
+    # The same connection, no ICE restart.
+    assert q["after"]["media"]["iceUfrag"] == q["before"]["media"]["iceUfrag"], q
+    assert q["after"]["media"]["iceRestarts"] == q["before"]["media"]["iceRestarts"], q
     assert_same_guest_back(q["before"], q["after"])
 
 

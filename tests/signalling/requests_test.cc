@@ -55,6 +55,7 @@ TEST(RequestsTest, ParsesEveryClientFrame) {
   EXPECT_FALSE(Parsed<SetPublicRequest>(R"({"type":"set-public","public":false})").is_public);
   EXPECT_TRUE(Parsed<SetPublicRequest>(R"({"type":"set-public","public":true})").is_public);
   Parsed<LeaveRequest>(R"({"type":"leave"})");
+  Parsed<PingRequest>(R"({"type":"ping"})");
   EXPECT_EQ(Parsed<WatchRoomsRequest>(R"({"type":"watch-rooms","session":"s"})").session, "s");
 }
 

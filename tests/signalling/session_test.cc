@@ -56,6 +56,29 @@ TEST_F(SignallingTest, GarbageBeforeHelloIsNotFatal) {
   EXPECT_FALSE(c.closed());
 }
 
+TEST_F(SignallingTest, PingIsAnsweredWithPongJoinedOrNot) {
+  Client c(*hub_);
+  c.Send({{"type", "ping"}});  // before hello: the handshake comes first
+  ExpectError(c, "failed_precondition", /*fatal=*/true);
+  EXPECT_TRUE(c.closed());
+
+  auto lobby = Connect();
+  const size_t before = lobby->frames().size();
+  lobby->Send({{"type", "ping"}});
+  ASSERT_EQ(lobby->frames().size(), before + 1);
+  EXPECT_EQ(lobby->frames().back(), (Json{{"type", "pong"}}));
+
+  auto guest = Connect();
+  guest->Send(GuestJoin("Erika"));
+  ASSERT_FALSE(guest->Last("joined").is_null());
+  const size_t joined = guest->frames().size();
+  guest->Send({{"type", "ping"}, {"id", 7}});  // extra fields are ignored
+  ASSERT_EQ(guest->frames().size(), joined + 1);
+  EXPECT_EQ(guest->frames().back(), (Json{{"type", "pong"}}));
+  EXPECT_FALSE(guest->closed());
+  EXPECT_EQ(rooms_->guest_seats_in_use(), 1);  // nothing else changed
+}
+
 TEST_F(SignallingTest, HelloTwiceIsANonFatalError) {
   auto c = Connect();
   c->Send({{"type", "hello"}, {"version", 1}});

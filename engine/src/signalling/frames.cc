@@ -30,6 +30,8 @@ std::string WelcomeFrame() {
   return Dump({{"type", "welcome"}, {"version", kSignallingProtocolVersion}, {"server", "konfero"}});
 }
 
+std::string PongFrame() { return Dump({{"type", "pong"}}); }
+
 std::string ErrorFrame(const ProtocolError& error, bool fatal) {
   return Dump({{"type", "error"},
                {"code", Str(error.code)},

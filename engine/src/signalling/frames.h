@@ -21,6 +21,8 @@
 namespace konfero::signalling {
 
 std::string WelcomeFrame();
+// The answer to a `ping`.
+std::string PongFrame();
 std::string ErrorFrame(const ProtocolError& error, bool fatal);
 // `self` is the joining participant as its room lists it; `resume_token`
 // is the secret a new socket presents to take the participant over.

@@ -210,6 +210,7 @@ ClientFrame ParseClientFrame(std::string_view text) {
     return Checked(fields, SetPublicRequest{fields.Bool("public")});
   }
   if (type == "leave") return LeaveRequest{};
+  if (type == "ping") return PingRequest{};
   if (type == "watch-rooms") {
     return Checked(fields, WatchRoomsRequest{fields.String("session", 1, kMaxTokenBytes)});
   }

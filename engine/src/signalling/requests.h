@@ -52,6 +52,8 @@ struct MuteRequest {
 };
 struct SetPublicRequest { bool is_public = false; };
 struct LeaveRequest {};
+// A liveness check from the client: answered at once with `pong`.
+struct PingRequest {};
 struct WatchRoomsRequest { std::string session; };
 // A `join` whose fields are wrong (an empty name, a missing token): the
 // protocol makes it a join error, which is fatal, unlike other bad frames.
@@ -62,7 +64,7 @@ using ClientFrame =
     std::variant<ProtocolError, HelloRequest, JoinModeratorRequest,
                  JoinGuestRequest, RejectedJoin, ResumeRequest, OfferRequest,
                  ChatRequest, KickRequest, MuteRequest, SetPublicRequest,
-                 LeaveRequest, WatchRoomsRequest>;
+                 LeaveRequest, WatchRoomsRequest, PingRequest>;
 
 ClientFrame ParseClientFrame(std::string_view text);
 

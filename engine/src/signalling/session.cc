@@ -183,4 +183,8 @@ void SessionImpl::Handle(const LeaveRequest&) {
   if (IsJoined()) hub_.Leave(*this);
 }
 
+// Any time after `hello`, joined or not: the client's check that the socket
+// still carries frames both ways (TCP can stay silently dead for minutes).
+void SessionImpl::Handle(const PingRequest&) { Send(PongFrame()); }
+
 }  // namespace konfero::signalling

@@ -69,6 +69,7 @@ class SessionImpl final : public SignallingSession {
   void Handle(const MuteRequest& request);
   void Handle(const SetPublicRequest& request);
   void Handle(const LeaveRequest& request);
+  void Handle(const PingRequest& request);
 
   // False (after a non-fatal error) unless the session may join now.
   bool CanJoin();

@@ -6,6 +6,7 @@
 //
 // Usage: node reconnect.mjs BASE_URL ADMIN_PASSWORD GUEST_URL SHOTS_DIR SCENARIO...
 //   SCENARIO: signalling-loss | media-loss | network-loss | silent-loss
+//             | silent-signalling
 //             | grace-expired (the server with --reconnect-grace 3)
 //             (real faults made with ss and nftables: root in a private
 //             network namespace only)
@@ -213,9 +214,10 @@ const SCENARIOS = {
 
   // The guest's network changes without a word: its TCP connections go
   // silent (no reset, so the browser's socket stays "open") and its media
-  // port too. ICE notices and restarts; the restart's offer gets no
-  // answer, so the client opens a new socket, which resumes the same
-  // participant (taking it over from the dead one) and restarts ICE.
+  // port too. The client notices the socket is dead (its ping gets no pong,
+  // or ICE restarts and the restart's offer gets no answer, whichever comes
+  // first) and opens a new socket, which resumes the same participant
+  // (taking it over from the dead one) and restarts ICE.
   async 'silent-loss'(browser) {
     const { m, g, guestPorts } = await conferenceOfTwo(browser);
     const before = await snapshot(g, m);
@@ -233,6 +235,30 @@ const SCENARIOS = {
       clearFaults();
     }
     return { before, after: await recovered(g, m), resumedAfterMs };
+  },
+
+  // Only the guest's signalling goes silent (no reset); media is fine, so
+  // nothing but the client's ping can tell: no pong comes back, the client
+  // opens a new socket and resumes the same participant on the same
+  // connection, without an ICE restart.
+  async 'silent-signalling'(browser) {
+    const { m, g, guestPorts } = await conferenceOfTwo(browser);
+    const before = await snapshot(g, m);
+    const t0 = Date.now();
+    let resumedAfterMs;
+    let mediaDuring;
+    try {
+      silenceTcp(guestPorts);
+      mediaDuring = await mediaFlows(g, 3000);
+      await until(async () => (await state(g)).resumes > before.resumes, SILENT_OUTAGE_MAX_MS, 500,
+                  'a resume on a new socket');
+      resumedAfterMs = Date.now() - t0;
+    } finally {
+      clearFaults();
+    }
+    const after = await recovered(g, m);
+    return { before, mediaDuring, after: { ...after, pongTimeouts: (await state(g)).pongTimeouts },
+             resumedAfterMs };
   },
 
   // e. The guest is cut off for longer than the server's reconnect grace

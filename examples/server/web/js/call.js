@@ -329,7 +329,7 @@ export class Call {
       activeSpeaker: this.activeSpeaker, chat: this.chat.map(m => ({ ...m })),
       mic: this.mic, camera: this.camera, sharing: this.media.sharing,
       signalling: this.sig.connected, ice: this.iceState,
-      resumes: this.resumes, media: this.media.info(),
+      resumes: this.resumes, pongTimeouts: this.sig.pongTimeouts, media: this.media.info(),
     };
   }
 }

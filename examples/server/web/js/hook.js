@@ -1,6 +1,6 @@
 // hook.js: window.konfero, the small test hook the end-to-end tests read.
 //
-//   window.konfero.state()   -> { screen, participants, slots, chat, ..., resumes,
+//   window.konfero.state()   -> { screen, participants, slots, chat, ..., resumes, pongTimeouts,
 //                                 media: { connections, iceRestartsBegun, iceRestarts, iceUfrag } }
 //   await window.konfero.stats()  -> inbound audio/video bytes, framesDecoded
 //   window.konfero.dropConnection()  -> closes the WebSocket as a network loss would

@@ -5,7 +5,11 @@
 // `resume` with the resume token of the last `joined`, or, without one (or
 // when the resume is refused), the frame from `firstFrame()` (`join`,
 // `watch-rooms`). A lost socket is reopened with backoff; a fatal error,
-// `kicked`, `removed` or leave() end the session for good.
+// `kicked`, `removed` or leave() end the session for good. A socket that
+// has carried nothing for PING_INTERVAL_MS gets a `ping`; if not even the
+// `pong` comes back within PONG_TIMEOUT_MS the socket is taken for dead
+// (TCP can stay silently dead for minutes after a network change) and
+// replaced by a new one that resumes.
 //
 //   const sig = new Signalling({ firstFrame: () => ({ type: 'join', as: 'guest', ... }) });
 //   sig.on('joined', msg => ...);          // msg.resumed: the same participant again
@@ -26,6 +30,9 @@ const MAX_BACKOFF_MS = 10000;
 // outage into a lost seat. Later ones back off as above.
 const RESUME_WINDOW_MS = 30000;
 const RESUME_RETRY_MAX_MS = 2000;
+const PING_INTERVAL_MS = 10000;
+const PONG_TIMEOUT_MS = 6000;
+const LIVENESS_TICK_MS = 1000;
 
 export function defaultSocketUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -45,6 +52,10 @@ export class Signalling {
     this.up = false;
     this.pendingResume = false;
     this.lostAt = 0;
+    this.lastHeard = 0;     // when the current socket last carried a frame
+    this.pingSentAt = 0;    // 0: no ping unanswered
+    this.livenessTimer = 0;
+    this.pongTimeouts = 0;  // sockets given up for silence (test hook)
     this.onOnline = () => { if (!this.up && !this.ended) this.#reconnectNow(); };
   }
 
@@ -56,6 +67,7 @@ export class Signalling {
 
   start() {
     window.addEventListener('online', this.onOnline);
+    this.livenessTimer = setInterval(() => this.#checkLiveness(), LIVENESS_TICK_MS);
     this.#open();
   }
 
@@ -98,6 +110,19 @@ export class Signalling {
     if (this.socket) this.socket.close(4000, 'dropped');
   }
 
+  #checkLiveness() {
+    if (!this.up) return;
+    const now = Date.now();
+    if (this.pingSentAt) {
+      if (now - this.pingSentAt < PONG_TIMEOUT_MS) return;
+      this.pingSentAt = 0;
+      this.pongTimeouts += 1;
+      this.reconnect();
+    } else if (now - this.lastHeard >= PING_INTERVAL_MS && this.send({ type: 'ping' })) {
+      this.pingSentAt = now;
+    }
+  }
+
   #emit(type, message) {
     for (const handler of this.handlers.get(type) || []) handler(message);
   }
@@ -115,6 +140,8 @@ export class Signalling {
       } catch {
         return;
       }
+      this.lastHeard = Date.now();
+      this.pingSentAt = 0;
       if (message && typeof message.type === 'string') this.#receive(message);
     };
     socket.onclose = () => {
@@ -208,6 +235,7 @@ export class Signalling {
     this.ended = true;
     this.up = false;
     clearTimeout(this.retryTimer);
+    clearInterval(this.livenessTimer);
     window.removeEventListener('online', this.onOnline);
     const socket = this.socket;
     this.socket = null;
