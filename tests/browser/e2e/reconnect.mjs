@@ -81,6 +81,20 @@ async function watch(g, ms, t0) {
   return seen;
 }
 
+// Resets the guest's TCP connections and refuses new ones until
+// clearFaults(); returns the seat metrics once the server has her in its
+// reconnect grace (her banner says the connection is lost).
+async function cutOffSignalling(g, guestPorts) {
+  refuseTcp(serverPort);
+  killTcp(serverPort, guestPorts);
+  await until(async () => (await bannerText(g)).startsWith('Connection lost'), 10000, 100,
+              'the reconnect banner');
+  return until(async () => {
+    const s = seats(await metrics(base, OBSERVER));
+    return s.inGrace === 1 && s;
+  }, 10000, 200, 'the guest in its grace period');
+}
+
 // Erika as the moderator's list shows her (all entries of that name).
 async function erikaSeenBy(m) {
   return (await state(m)).participants.filter(p => p.name === 'Erika').map(p => p.id);
@@ -120,16 +134,10 @@ const SCENARIOS = {
     const before = await snapshot(g, m);
     let during;
     try {
-      refuseTcp(serverPort);
-      killTcp(serverPort, guestPorts);
-      await until(async () => (await bannerText(g)).startsWith('Connection lost'), 10000, 100,
-                  'the reconnect banner');
+      const inGrace = await cutOffSignalling(g, guestPorts);
       await shot(g, 'guest-reconnecting');
       during = {
-        seats: await until(async () => {
-          const s = seats(await metrics(base, OBSERVER));
-          return s.inGrace === 1 && s;
-        }, 10000, 200, 'the guest in its grace period'),
+        seats: inGrace,
         erikaSeenByModerator: await erikaSeenBy(m),
         ice: (await state(g)).ice,
       };
@@ -272,14 +280,7 @@ const SCENARIOS = {
     const before = await snapshot(g, m);
     let during;
     try {
-      refuseTcp(serverPort);
-      killTcp(serverPort, guestPorts);
-      await until(async () => (await bannerText(g)).startsWith('Connection lost'), 10000, 100,
-                  'the reconnect banner');
-      const inGrace = await until(async () => {
-        const s = seats(await metrics(base, OBSERVER));
-        return s.inGrace === 1 && s;
-      }, 10000, 200, 'the guest in its grace period');
+      const inGrace = await cutOffSignalling(g, guestPorts);
       const gone = await until(async () => {
         const s = seats(await metrics(base, OBSERVER));
         return s.inGrace === 0 && s.used === 0 && !(await erikaSeenBy(m)).length && s;
