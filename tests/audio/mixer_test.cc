@@ -102,6 +102,36 @@ TEST(MixerTest, NobodyTalkingMeansNoEncodingAndALoneTalkerCostsNoEncoder) {
   EXPECT_GT(ToneMagnitude(TailSpectrum(room.member(1), 14), Freq(0)), 300.0);
 }
 
+TEST(MixerTest, ASpeakerWhoseOthersAreQuietHearsSilenceWithoutAnEncoder) {
+  SimulatedRoom room({.max_participants = 4});
+  auto& a = room.Add(Codec::kOpus, 400, 8000);
+  auto& b = room.Add(Codec::kOpus, 2500, 8000);
+  room.Add(Codec::kOpus, 700, 0);  // a listener
+  room.Run(60);
+  ASSERT_TRUE(room.mixer().IsSpeaker(a.id) && room.mixer().IsSpeaker(b.id));
+  // A stops; for its hang time it stays a speaker. B, still talking, would
+  // hear only A's silence: the prepared silence frame, no encoder.
+  a.sine = std::make_unique<testing::Sine>(400, 0);
+  room.Run(6);
+  const MixerStats before = room.mixer().GetMixerStats();
+  const size_t from = b.heard.size();
+  room.Run(10);
+  const MixerStats after = room.mixer().GetMixerStats();
+  ASSERT_TRUE(room.mixer().IsSpeaker(a.id));
+  // Per tick: A's mix-minus (B's tone) and the shared mix, nothing for B.
+  EXPECT_EQ(after.encodes - before.encodes, 20u);
+  EXPECT_EQ(after.shared_encodes - before.shared_encodes, 10u);
+  int peak = 0;
+  for (size_t i = from; i < b.heard.size(); ++i) peak = std::max(peak, std::abs(int{b.heard[i]}));
+  EXPECT_LT(peak, 64);
+  // A talks again within its hang: B gets an encoder and hears A again.
+  a.sine = std::make_unique<testing::Sine>(400, 8000);
+  room.Run(60);
+  EXPECT_GT(ToneMagnitude(TailSpectrum(b, 14), 400), 300.0);
+  EXPECT_LT(ToneMagnitude(TailSpectrum(b, 14), 2500), 25.0);
+  EXPECT_EQ(b.seq_gaps, 0);
+}
+
 TEST(MixerTest, LossReorderingDuplicatesAndJitterKeepOutputContinuous) {
   SimulatedRoom room({.max_participants = 8},
                      Impairment{.loss = 0.10, .duplicate = 0.05, .jitter_ms = 60},

@@ -39,6 +39,16 @@ inline void Set(std::atomic<uint64_t>& c, uint64_t v) {
 constexpr int kFadeQ14 = kernels::kUnityGainQ14;
 constexpr int kConcealHalfQ14 = kernels::kUnityGainQ14 / 2;
 constexpr int kMaxConcealRun = 5;  // G.711/L16: fade a lost frame out, then 0
+// A speaker's mix-minus whose peak is at most this (about -60 dBFS) is sent
+// as the prepared silence, without an encoder.
+constexpr int kQuietMixPeak = 33;
+
+// The largest |sample| of a frame.
+int PeakOf(const Pcm& pcm) {
+  int peak = 0;
+  for (const int16_t x : pcm) peak = std::max(peak, x < 0 ? -int{x} : int{x});
+  return peak;
+}
 
 }  // namespace
 
@@ -335,6 +345,19 @@ const Payload& MixerImpl::Shared(Codec codec) {
 void MixerImpl::SendOwnMix(Slot& s) {
   kernels::SubtractAndLimit(acc_.data(), s.pcm.data(), own_mix_.data(),
                             own_mix_.size());
+  if (s.codec == Codec::kOpus &&
+      PeakOf(own_mix_) <= (s.heard == Heard::kOwn ? kQuietMixPeak : kQuietMixPeak * 2)) {
+    // The others are all quiet (typically the last talker in its hang time
+    // while this one talks): what this speaker would hear is below about
+    // -60 dBFS, so it gets the prepared silence and holds no encoder, like
+    // a lone talker. Hysteresis (twice the peak to start encoding again)
+    // keeps a noise floor near the gate from switching every tick.
+    ReleaseEncoder(s);
+    Emit(s, silence_[static_cast<size_t>(s.codec)].bytes.data(),
+         silence_[static_cast<size_t>(s.codec)].size);
+    s.heard = Heard::kSilence;
+    return;
+  }
   SpeakerEncoder* e = nullptr;
   if (s.codec != Codec::kL16) {
     if (s.encoder < 0 && AcquireEncoder(s) < 0) {
