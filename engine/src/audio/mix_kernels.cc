@@ -295,16 +295,16 @@ void SplitTheSum(const int32_t* HWY_RESTRICT sum, size_t n,
   const auto hi16 = hn::Set(d32, 32767);
   const auto bias = hn::Set(d32, 8192);
   const auto minus_bias = hn::Set(d32, -8192);
+  // hi = sat16(t), lo = sat16(t - hi) (DemoteTo saturates).
+  const auto store = [&](auto t, int16_t* hi, int16_t* lo) {
+    const auto h = hn::Min(hn::Max(t, lo16), hi16);
+    hn::Store(hn::DemoteTo(d16, h), d16, hi);
+    hn::Store(hn::DemoteTo(d16, hn::Sub(t, h)), d16, lo);
+  };
   for (size_t i = 0; i < n; i += lanes) {
     const auto s = hn::LoadU(d32, sum + i);
-    const auto tp = hn::Sub(s, bias);
-    const auto tn = hn::Sub(minus_bias, s);
-    const auto hp = hn::Min(hn::Max(tp, lo16), hi16);
-    const auto hn_ = hn::Min(hn::Max(tn, lo16), hi16);
-    hn::Store(hn::DemoteTo(d16, hp), d16, split.pos_hi + i);
-    hn::Store(hn::DemoteTo(d16, hn::Sub(tp, hp)), d16, split.pos_lo + i);
-    hn::Store(hn::DemoteTo(d16, hn_), d16, split.neg_hi + i);
-    hn::Store(hn::DemoteTo(d16, hn::Sub(tn, hn_)), d16, split.neg_lo + i);
+    store(hn::Sub(s, bias), split.pos_hi + i, split.pos_lo + i);
+    store(hn::Sub(minus_bias, s), split.neg_hi + i, split.neg_lo + i);
   }
 }
 
