@@ -10,6 +10,8 @@ pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET GLOBAL libargon2)
 # Audio: codecs, resampler and SIMD kernels with runtime dispatch.
 pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET GLOBAL opus)
 pkg_check_modules(SPEEXDSP REQUIRED IMPORTED_TARGET GLOBAL speexdsp)
+# Telephony DSP: G.722 and in-band DTMF detection for phone legs.
+pkg_check_modules(SPANDSP REQUIRED IMPORTED_TARGET GLOBAL spandsp)
 find_package(hwy REQUIRED)
 find_package(Boost 1.74 REQUIRED)  # Asio and Beast, header-only
 pkg_check_modules(SRTP2 REQUIRED IMPORTED_TARGET GLOBAL libsrtp2)

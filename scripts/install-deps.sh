@@ -6,12 +6,13 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libabsl-dev libssl-dev libsqlite3-dev libargon2-dev
-  libsrtp2-dev libusrsctp-dev libopus-dev libspeexdsp-dev libyuv-dev libhwy-dev
+  libsrtp2-dev libusrsctp-dev libopus-dev libspeexdsp-dev libspandsp-dev libyuv-dev libhwy-dev
   libboost-dev libboost-system-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev pybind11-dev python3-pybind11 python3-pytest python3-numpy
   python3-aiortc python3-av python3-aiohttp
   chromium iproute2 nftables util-linux
+  ffmpeg sox
 )
 
 # Node.js runs playwright-core for the browser tests; Debian's if none is
