@@ -161,10 +161,10 @@ class MixerImpl final : public Mixer {
   std::unique_ptr<OpusFrameEncoder> shared_opus_;
   std::unique_ptr<FrameResampler> shared_down_;
   bool shared_idle_ = true;
-  std::array<Payload, 4> shared_;       // per codec, this tick
-  std::array<bool, 4> shared_ready_{};
-  std::array<Payload, 4> silence_;      // per codec
-  std::array<std::vector<Payload>, 4> waiting_;  // per codec, the loop
+  std::array<Payload, kCodecCount> shared_;  // per codec, this tick
+  std::array<bool, kCodecCount> shared_ready_{};
+  std::array<Payload, kCodecCount> silence_;  // per codec
+  std::array<std::vector<Payload>, kCodecCount> waiting_;  // per codec, the loop
   Payload scratch_;
   std::array<int16_t, 160> narrow_{};
   std::array<int16_t, 160> shared_narrow_{};

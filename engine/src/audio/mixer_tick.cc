@@ -336,6 +336,7 @@ const Payload& MixerImpl::Shared(Codec codec) {
       p.size = static_cast<uint16_t>(shared_narrow_.size());
       break;
     case Codec::kL16:
+    case Codec::kG722:
       EncodePcm(codec, full_mix_.data(), nullptr, nullptr, &p);
       break;
   }

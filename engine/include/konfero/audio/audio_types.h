@@ -4,13 +4,13 @@
 //
 // The mixer runs on 20 ms frames of 48 kHz mono PCM. Each participant speaks
 // and hears one codec: Opus (browsers), G.711 mu-law or A-law at 8 kHz
-// (phones), or L16 (raw 48 kHz little-endian int16 PCM, for offline scripts
-// and tests). Every packet and frame is a fixed-size value so the queues that
+// or G.722 at 16 kHz (phones), or L16 (raw 48 kHz little-endian int16 PCM,
+// for offline scripts and tests). Every packet and frame is a fixed-size value so the queues that
 // carry them never allocate.
 //
 //   konfero::audio::InputPacket p;
 //   p.sequence = seq++;
-//   p.timestamp = ts;          // RTP clock of the codec (48 kHz or 8 kHz)
+//   p.timestamp = ts;          // RTP clock of the codec: RtpClockHz(codec)
 //   p.arrival_us = now_us;     // monotonic receive time
 //   p.audio_level = 35;        // RFC 6464: -35 dBov, or -1 when absent
 //   std::memcpy(p.payload.data(), bytes, n);
@@ -32,7 +32,8 @@ inline constexpr int kFrameMs = 20;
 inline constexpr int kFrameSamples = kSampleRateHz * kFrameMs / 1000;  // 960
 
 // Large enough for one 20 ms L16 frame at 48 kHz (the biggest payload); an
-// Opus frame at conference bitrates is 40 to 200 bytes, a G.711 one 160.
+// Opus frame at conference bitrates is 40 to 200 bytes, a G.711 or G.722
+// one 160.
 inline constexpr int kMaxPayloadBytes = kFrameSamples * 2;
 
 enum class Codec : uint8_t {
@@ -40,11 +41,18 @@ enum class Codec : uint8_t {
   kPcmu,  // G.711 mu-law, 8 kHz RTP clock, 160 bytes per 20 ms
   kPcma,  // G.711 A-law, 8 kHz RTP clock, 160 bytes per 20 ms
   kL16,   // 48 kHz mono int16 little-endian, 1920 bytes per 20 ms
+  // G.722 at 64 kbit/s: 16 kHz audio, 160 bytes per 20 ms, but an 8 kHz RTP
+  // clock (RFC 3551 section 4.5.2 keeps the rate of the first RFC 1890 by
+  // mistake), so a 20 ms frame's timestamp step is 160, not 320.
+  kG722,
 };
+// Number of codecs: per-codec tables are indexed by static_cast<size_t>(c).
+inline constexpr int kCodecCount = 5;
 
 // RTP clock rate of a codec, and the timestamp step of one 20 ms frame.
 constexpr int RtpClockHz(Codec c) {
-  return (c == Codec::kPcmu || c == Codec::kPcma) ? 8000 : 48000;
+  return (c == Codec::kPcmu || c == Codec::kPcma || c == Codec::kG722) ? 8000
+                                                                       : 48000;
 }
 constexpr uint32_t RtpSamplesPerFrame(Codec c) {
   return static_cast<uint32_t>(RtpClockHz(c) * kFrameMs / 1000);
