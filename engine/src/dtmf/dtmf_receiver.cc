@@ -8,6 +8,12 @@ namespace {
 // RFC 1982 serial-number distance: positive if `a` is after `b`.
 int32_t TimestampDiff(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b); }
 
+// How far behind the current event a packet may be and still count as a
+// late packet of an earlier event (2^20 units: 131 s at 8 kHz, 22 s at
+// 48 kHz; more than any reordering, more than a long event's 0xFFFF
+// segment). Farther back, the sender's timestamps jumped: a new event.
+constexpr int32_t kLateWindow = 1 << 20;
+
 }  // namespace
 
 DtmfEventReceiver::DtmfEventReceiver(int clock_rate_hz)
@@ -37,13 +43,13 @@ std::optional<Digit> DtmfEventReceiver::OnPacket(uint32_t rtp_timestamp,
   }
 
   const int32_t diff = TimestampDiff(rtp_timestamp, timestamp_);
-  if (has_event_ && diff < 0) return std::nullopt;  // a reordered, older event
+  if (has_event_ && diff < 0 && diff > -kLateWindow) return std::nullopt;  // reordered
 
   // Section 2.5.1.3: the next segment of a long event starts where a full
   // segment (0xFFFF units, less up to 200 ms if the sender cuts it at a
   // packet boundary) ended; it carries no marker and the same code.
-  if (has_event_ && !reported_ && !ended_ && event.event == code_ && diff > 0 &&
-      diff <= 0xFFFF && diff >= segment_duration_ && diff >= 0xFFFF - clock_rate_hz_ / 5) {
+  if (has_event_ && !reported_ && !ended_ && event.event == code_ && diff > 0 && diff <= 0xFFFF &&
+      diff >= segment_duration_ && diff >= 0xFFFF - clock_rate_hz_ / 5) {
     earlier_segments_ += diff;
     timestamp_ = rtp_timestamp;
     segment_duration_ = event.duration;

@@ -16,7 +16,10 @@
 //    retransmitted starts) count nothing.
 //  - A packet with a newer timestamp (serial-number order, so across the
 //    32-bit wrap) ends the current event: if its end was lost, it is reported
-//    then. A packet older than the current event (reordered) is ignored.
+//    then. A packet older than the current event (reordered) is ignored,
+//    unless it is so much older (2^20 units) that the sender's timestamps
+//    must have jumped: then it starts a new event. A new SSRC (another
+//    sender, or a restart) needs a new receiver.
 //  - Zero-duration reports are ignored (reserved for states, 2.3.5).
 //  - Non-DTMF events (codes 16-255) give no digit, but they end the event
 //    before them like any other.

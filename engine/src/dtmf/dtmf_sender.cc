@@ -10,7 +10,8 @@ namespace konfero::dtmf {
 DtmfEventSender::DtmfEventSender(int clock_rate_hz, int packet_ms)
     : clock_rate_hz_(clock_rate_hz > 0 ? clock_rate_hz : 8000),
       packet_samples_(std::max(
-          1, static_cast<int>(int64_t{clock_rate_hz_} * (packet_ms > 0 ? packet_ms : 20) / 1000))) {}
+          1, static_cast<int>(int64_t{clock_rate_hz_} * (packet_ms > 0 ? packet_ms : 20) / 1000))) {
+}
 
 absl::Status DtmfEventSender::Start(char digit, int duration_ms, uint32_t rtp_timestamp) {
   if (active_) return absl::FailedPreconditionError("a DTMF digit is still being sent");
@@ -48,11 +49,9 @@ std::optional<DtmfEventSender::Packet> DtmfEventSender::Next() {
   Packet p;
   p.marker = packets_ == 0;
   p.timestamp = timestamp_;
-  WriteTelephoneEvent({.event = event_,
-                       .end = end,
-                       .volume = kVolume,
-                       .duration = static_cast<uint16_t>(sent_)},
-                      absl::MakeSpan(p.payload));
+  WriteTelephoneEvent(
+      {.event = event_, .end = end, .volume = kVolume, .duration = static_cast<uint16_t>(sent_)},
+      absl::MakeSpan(p.payload));
   ++packets_;
   if (end && ++end_packets_ == kEndRepeats) active_ = false;
   return p;

@@ -64,10 +64,10 @@ class DtmfEventSender {
   bool active_ = false;
   uint8_t event_ = 0;
   uint32_t timestamp_ = 0;
-  uint32_t total_ = 0;       // timestamp units
-  uint32_t sent_ = 0;        // duration of the last packet
-  int packets_ = 0;          // packets sent for this digit
-  int end_packets_ = 0;      // end packets sent
+  uint32_t total_ = 0;   // timestamp units
+  uint32_t sent_ = 0;    // duration of the last packet
+  int packets_ = 0;      // packets sent for this digit
+  int end_packets_ = 0;  // end packets sent
 };
 
 }  // namespace konfero::dtmf
