@@ -1,8 +1,8 @@
 // The media path makes no allocation: this binary replaces the global
 // operator new/delete with counting versions and counts, on the mixer
 // thread, every allocation made inside Tick() across many ticks of a busy
-// room (Opus and G.711, loss, duplicates, jitter, speaker changes, mute and
-// hold, joins and leaves).
+// room (Opus, G.711 and G.722, loss, duplicates, jitter, speaker changes,
+// mute and hold, joins and leaves).
 #include "gtest/gtest.h"
 #include "konfero/audio/mixer.h"
 #include "mixer_harness.h"
@@ -27,9 +27,13 @@ TEST(MixerAllocationTest, TicksMakeNoAllocation) {
   testing::SimulatedRoom room(
       {.max_participants = 16},
       testing::Impairment{.loss = 0.1, .duplicate = 0.05, .jitter_ms = 60}, 3);
+  // Talkers 0 to 3 (Opus, mu-law, A-law, G.722), then listeners of every
+  // codec; 9 is a G.722 phone without RFC 6464 levels.
+  constexpr Codec kCodecs[] = {Codec::kOpus, Codec::kPcmu, Codec::kPcma, Codec::kG722,
+                               Codec::kOpus, Codec::kG722, Codec::kPcmu, Codec::kOpus,
+                               Codec::kOpus, Codec::kG722};
   for (int i = 0; i < 10; ++i) {
-    const Codec c = i % 4 == 1 ? Codec::kPcmu : (i % 4 == 2 ? Codec::kPcma : Codec::kOpus);
-    room.Add(c, 300.0 + 130 * i, i < 4 ? 7000.0 - 500 * i : 0.0);
+    room.Add(kCodecs[i], 300.0 + 130 * i, i < 4 ? 7000.0 - 500 * i : 0.0);
   }
   room.member(9).send_level = false;  // its level must come from decoding
   room.Run(20);  // warm-up outside the count (first dispatch, first packets)
@@ -47,9 +51,12 @@ TEST(MixerAllocationTest, TicksMakeNoAllocation) {
   ASSERT_TRUE(room.mixer().SetOnHold(room.member(5).id, false).ok());
   ASSERT_TRUE(room.mixer().RemoveParticipant(room.member(3).id).ok());
   ASSERT_TRUE(room.mixer().AddParticipant(Codec::kPcmu).ok());
-  // A new talker takes over: the speaker set changes.
+  ASSERT_TRUE(room.mixer().AddParticipant(Codec::kG722).ok());
+  // New talkers take over, a G.722 listener among them (its lent encoder
+  // continues the shared G.722 stream): the speaker set changes.
   room.member(2).sine = std::make_unique<testing::Sine>(555.0, 0);
   room.member(7).sine = std::make_unique<testing::Sine>(777.0, 9000);
+  room.member(5).sine = std::make_unique<testing::Sine>(888.0, 9500);
   room.Run(200);
   EXPECT_EQ(room.mixer().GetMixerStats().ticks, 520u);
   EXPECT_EQ(allocations.load(), 0u) << "allocations inside Mixer::Tick()";

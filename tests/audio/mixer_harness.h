@@ -13,6 +13,7 @@
 
 #include "audio/audio_level.h"
 #include "audio/g711.h"
+#include "audio/g722.h"
 #include "audio/opus_codec.h"
 #include "audio/resampler.h"
 #include "audio_test_util.h"
@@ -40,13 +41,19 @@ class SimulatedRoom {
     std::unique_ptr<OpusFrameEncoder> enc;
     std::unique_ptr<OpusFrameDecoder> dec;
     std::unique_ptr<FrameResampler> down, up;
+    std::unique_ptr<G722Encoder> g722_enc;
+    std::unique_ptr<G722Decoder> g722_dec;
+    std::unique_ptr<FrameResampler> down16, up16;
     uint16_t seq = 0;
     uint32_t ts = 0;
     std::vector<int16_t> heard;     // decoded output, 48 kHz
     std::vector<int> frame_levels;  // level of each decoded output frame
     uint16_t last_out_seq = 0;
+    uint32_t last_out_ts = 0;
     bool got_any = false;
     int seq_gaps = 0;
+    int ts_gaps = 0;  // timestamp not one frame (RtpSamplesPerFrame) on
+    std::vector<uint8_t> last_payload;  // of the last frame received
   };
 
   SimulatedRoom(const MixerConfig& config, Impairment net = {}, uint32_t seed = 1)
@@ -70,6 +77,10 @@ class SimulatedRoom {
     m->dec = *OpusFrameDecoder::Create();
     m->down = *FrameResampler::Create(48000, 8000);
     m->up = *FrameResampler::Create(8000, 48000);
+    m->g722_enc = *G722Encoder::Create();
+    m->g722_dec = *G722Decoder::Create();
+    m->down16 = *FrameResampler::Create(48000, 16000);
+    m->up16 = *FrameResampler::Create(16000, 48000);
     members_.push_back(std::move(m));
     return *members_.back();
   }
@@ -133,9 +144,12 @@ class SimulatedRoom {
         }
         p.size = kFrameSamples * 2;
         break;
-      case Codec::kG722:
-        ADD_FAILURE() << "the harness does not send G.722 yet";
-        return;
+      case Codec::kG722: {
+        int16_t wide[320];
+        m.down16->Process(pcm, wide);
+        p.size = static_cast<uint16_t>(m.g722_enc->Encode(wide, 320, p.payload.data()));
+        break;
+      }
     }
     std::uniform_real_distribution<double> u01(0, 1);
     if (u01(rng_) < net_.loss) return;
@@ -163,8 +177,12 @@ class SimulatedRoom {
     EncodedFrame f;
     while (mixer_->PopFrame(m.id, &f)) {
       if (m.got_any && f.sequence != static_cast<uint16_t>(m.last_out_seq + 1)) ++m.seq_gaps;
+      if (m.got_any && f.timestamp != m.last_out_ts + RtpSamplesPerFrame(m.codec)) ++m.ts_gaps;
+      EXPECT_EQ(f.codec, m.codec);
       m.got_any = true;
       m.last_out_seq = f.sequence;
+      m.last_out_ts = f.timestamp;
+      m.last_payload.assign(f.payload.begin(), f.payload.begin() + f.size);
       int16_t pcm[kFrameSamples] = {};
       switch (f.codec) {
         case Codec::kOpus:
@@ -183,9 +201,13 @@ class SimulatedRoom {
             pcm[i] = static_cast<int16_t>(static_cast<uint16_t>(f.payload[2 * i] | (f.payload[2 * i + 1] << 8)));
           }
           break;
-        case Codec::kG722:
-          ADD_FAILURE() << "the harness does not receive G.722 yet";
+        case Codec::kG722: {
+          int16_t wide[320];
+          EXPECT_EQ(f.size, 160);
+          EXPECT_EQ(m.g722_dec->Decode(f.payload.data(), f.size, wide), 320);
+          m.up16->Process(wide, pcm);
           break;
+        }
       }
       m.heard.insert(m.heard.end(), pcm, pcm + kFrameSamples);
       m.frame_levels.push_back(AudioLevelOf(pcm, kFrameSamples));

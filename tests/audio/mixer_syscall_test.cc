@@ -1,7 +1,7 @@
 // The media path makes no system call: a thread installs a seccomp filter
 // (on itself only: no TSYNC) that traps every system call except the ones
 // needed to return from the signal handler and to exit, then runs hundreds
-// of ticks of a busy room (Opus and G.711, speech, loss, reordering,
+// of ticks of a busy room (Opus, G.711 and G.722, speech, loss, reordering,
 // speaker changes, mute, hold, a leave and a join), pushing the packets and
 // popping the frames itself. A SIGSYS handler counts what was trapped.
 //
@@ -29,6 +29,7 @@
 
 #include "audio/audio_level.h"
 #include "audio/g711.h"
+#include "audio/g722.h"
 #include "audio/opus_codec.h"
 #include "audio/resampler.h"
 #include "gtest/gtest.h"
@@ -93,6 +94,8 @@ std::vector<std::array<int16_t, kFrameSamples>> Voice(double f0, double amp) {
 std::vector<InputPacket> Encode(Codec codec, double f0, double amp, bool send_level) {
   auto enc = *OpusFrameEncoder::Create({.bitrate = 32000, .complexity = 3});
   auto down = *FrameResampler::Create(kSampleRateHz, 8000);
+  auto g722 = *G722Encoder::Create();
+  auto down16 = *FrameResampler::Create(kSampleRateHz, 16000);
   std::vector<InputPacket> out(kFrames);
   const auto pcm = Voice(f0, amp);
   for (int f = 0; f < kFrames; ++f) {
@@ -101,6 +104,10 @@ std::vector<InputPacket> Encode(Codec codec, double f0, double amp, bool send_le
     p.audio_level = send_level ? static_cast<int8_t>(AudioLevelOf(frame, kFrameSamples)) : -1;
     if (codec == Codec::kOpus) {
       p.size = static_cast<uint16_t>(enc->Encode(frame, p.payload.data(), kMaxPayloadBytes));
+    } else if (codec == Codec::kG722) {
+      int16_t wide[320];
+      down16->Process(frame, wide);
+      p.size = static_cast<uint16_t>(g722->Encode(wide, 320, p.payload.data()));
     } else {
       int16_t narrow[160];
       down->Process(frame, narrow);
@@ -128,9 +135,11 @@ TEST(MixerSyscallTest, TicksMakeNoSystemCall) {
   auto created = Mixer::Create({.max_participants = 12});
   ASSERT_TRUE(created.ok()) << created.status();
   Mixer& mixer = **created;
-  const Codec codecs[] = {Codec::kOpus, Codec::kOpus, Codec::kOpus, Codec::kPcmu,
-                          Codec::kOpus, Codec::kPcma, Codec::kOpus, Codec::kOpus,
-                          Codec::kPcmu, Codec::kOpus};
+  // 9 is a G.722 phone without RFC 6464 levels; the talkers take turns
+  // (i % 5), G.722 ones among them.
+  const Codec codecs[] = {Codec::kOpus, Codec::kOpus, Codec::kG722, Codec::kPcmu,
+                          Codec::kOpus, Codec::kPcma, Codec::kG722, Codec::kOpus,
+                          Codec::kPcmu, Codec::kG722};
   std::vector<Participant> people(std::size(codecs));
   for (size_t i = 0; i < people.size(); ++i) {
     Participant& p = people[i];

@@ -57,6 +57,10 @@ int G722Encoder::Encode(const int16_t* pcm_16k, int samples, uint8_t* out) {
 // With an existing state, g722_*_init clears it in place: no allocation.
 void G722Encoder::Reset() { g722_encode_init(state_, kBitRate, 0); }
 
+void G722Encoder::CopyStateFrom(const G722Encoder& other) {
+  *state_ = *other.state_;
+}
+
 absl::StatusOr<std::unique_ptr<G722Decoder>> G722Decoder::Create(Output output) {
   const int options = output == Output::k8kHz ? G722_SAMPLE_RATE_8000 : 0;
   g722_decode_state_t* s = g722_decode_init(nullptr, kBitRate, options);

@@ -56,6 +56,11 @@ class G722Encoder {  // 64 kbit/s, 16 kHz int16 input
   int Encode(const int16_t* pcm_16k, int samples, uint8_t* out);
   // Back to the initial state of a fresh stream.
   void Reset();
+  // Takes `other`'s state: this encoder continues `other`'s stream, so a
+  // decoder that followed `other` follows this one without a glitch (the
+  // mixer hands a listener from the shared stream to its own encoder so).
+  // No allocation. An addition to the API other components use.
+  void CopyStateFrom(const G722Encoder& other);
 
  private:
   explicit G722Encoder(g722_encode_state_s* state) : state_(state) {}

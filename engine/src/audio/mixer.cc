@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "audio/g711.h"
 #include "audio/mixer_impl.h"
 #include "audio/waiting_sound.h"
 #include "absl/strings/str_cat.h"
@@ -59,39 +58,6 @@ MixerImpl::MixerImpl(const MixerConfig& config)
       inputs_(static_cast<size_t>(config.max_participants)),
       acc_(kFrameSamples, 0) {}
 
-void MixerImpl::EncodePcm(Codec codec, const int16_t* pcm,
-                          OpusFrameEncoder* opus, FrameResampler* down,
-                          Payload* out) {
-  switch (codec) {
-    case Codec::kOpus: {
-      const int n = opus->Encode(pcm, out->bytes.data(), kMaxPayloadBytes);
-      out->size = static_cast<uint16_t>(std::max(n, 0));
-      return;
-    }
-    case Codec::kPcmu:
-    case Codec::kPcma:
-      down->Process(pcm, narrow_.data());
-      if (codec == Codec::kPcmu) {
-        g711::EncodeMuLaw(narrow_.data(), out->bytes.data(), narrow_.size());
-      } else {
-        g711::EncodeALaw(narrow_.data(), out->bytes.data(), narrow_.size());
-      }
-      out->size = static_cast<uint16_t>(narrow_.size());
-      return;
-    case Codec::kL16:
-      for (int i = 0; i < kFrameSamples; ++i) {  // little-endian on the wire
-        const auto u = static_cast<uint16_t>(pcm[i]);
-        out->bytes[2 * i] = static_cast<uint8_t>(u & 0xFF);
-        out->bytes[2 * i + 1] = static_cast<uint8_t>(u >> 8);
-      }
-      out->size = kFrameSamples * 2;
-      return;
-    case Codec::kG722:  // refused by AddParticipant until the mixer has it
-      out->size = 0;
-      return;
-  }
-}
-
 absl::Status MixerImpl::Init() {
   // Until a receiver reports loss, FEC is on only if asked for always.
   const bool fec_always = config_.opus_fec && config_.opus_fec_min_loss_percent <= 0;
@@ -108,6 +74,12 @@ absl::Status MixerImpl::Init() {
     auto up = FrameResampler::Create(8000, kSampleRateHz);
     if (!up.ok()) return up.status();
     slot->up = *std::move(up);
+    auto g722 = G722Decoder::Create();
+    if (!g722.ok()) return g722.status();
+    slot->g722_dec = *std::move(g722);
+    auto up16 = FrameResampler::Create(16000, kSampleRateHz);
+    if (!up16.ok()) return up16.status();
+    slot->up16 = *std::move(up16);
     slots_.push_back(std::move(slot));
   }
   // Contributors are the speakers plus those fading out: at most 2K. Each
@@ -118,40 +90,39 @@ absl::Status MixerImpl::Init() {
   prev_speakers_.resize(static_cast<size_t>(k));
   pool_.resize(static_cast<size_t>(2 * k + 1));
   for (SpeakerEncoder& e : pool_) {
-    auto enc = OpusFrameEncoder::Create(opus);
+    auto enc = MixEncoder::Create(opus);
     if (!enc.ok()) return enc.status();
-    e.opus = *std::move(enc);
-    auto down = FrameResampler::Create(kSampleRateHz, 8000);
-    if (!down.ok()) return down.status();
-    e.down = *std::move(down);
+    e.enc = *std::move(enc);
   }
-  auto shared = OpusFrameEncoder::Create(opus);
+  auto shared = MixEncoder::Create(opus);
   if (!shared.ok()) return shared.status();
-  shared_opus_ = *std::move(shared);
-  auto down = FrameResampler::Create(kSampleRateHz, 8000);
-  if (!down.ok()) return down.status();
-  shared_down_ = *std::move(down);
+  shared_enc_ = *std::move(shared);
+  auto before = G722Encoder::Create();
+  if (!before.ok()) return before.status();
+  shared_g722_before_ = *std::move(before);
 
   // Prepared frames: silence, and the waiting loop, for every codec.
-  auto prep = OpusFrameEncoder::Create(
+  auto prep = MixEncoder::Create(
       {.bitrate = config_.opus_bitrate, .complexity = 10, .inband_fec = false});
   if (!prep.ok()) return prep.status();
-  auto prep_down = FrameResampler::Create(kSampleRateHz, 8000);
-  if (!prep_down.ok()) return prep_down.status();
   const Pcm zeros{};
   const std::vector<int16_t> loop = SynthesizeWaitingLoop();
-  for (Codec c : {Codec::kOpus, Codec::kPcmu, Codec::kPcma, Codec::kL16}) {
+  auto encode = [&prep](Codec c, const int16_t* pcm, Payload* out) {
+    out->size = static_cast<uint16_t>((*prep)->Encode(c, pcm, out->bytes.data()));
+  };
+  for (Codec c : {Codec::kOpus, Codec::kPcmu, Codec::kPcma, Codec::kL16,
+                  Codec::kG722}) {
     const auto ci = static_cast<size_t>(c);
+    // Silence from a fresh state: what a fresh encoder's stream starts from.
     (*prep)->Reset();
-    (*prep_down)->Reset();
-    EncodePcm(c, zeros.data(), prep->get(), prep_down->get(), &silence_[ci]);
+    encode(c, zeros.data(), &silence_[ci]);
     // Encode the loop twice and keep the second pass, so the codec state at
     // the loop point matches the start of the loop.
     waiting_[ci].resize(kWaitingLoopFrames);
     for (int pass = 0; pass < 2; ++pass) {
       for (int f = 0; f < kWaitingLoopFrames; ++f) {
-        EncodePcm(c, loop.data() + static_cast<size_t>(f) * kFrameSamples,
-                  prep->get(), prep_down->get(), &waiting_[ci][f]);
+        encode(c, loop.data() + static_cast<size_t>(f) * kFrameSamples,
+               &waiting_[ci][static_cast<size_t>(f)]);
       }
     }
     if (silence_[ci].size == 0) return absl::InternalError("silence encode failed");
@@ -160,9 +131,6 @@ absl::Status MixerImpl::Init() {
 }
 
 absl::StatusOr<ParticipantId> MixerImpl::AddParticipant(Codec codec) {
-  if (codec == Codec::kG722) {
-    return absl::UnimplementedError("G.722 is not mixed yet");
-  }
   // Search from after the last id handed out, so a freed id is reused last.
   for (int k = 0; k < n_; ++k) {
     const uint32_t i = (next_search_ + static_cast<uint32_t>(k)) % static_cast<uint32_t>(n_);

@@ -14,7 +14,9 @@
 #include <memory>
 #include <vector>
 
+#include "audio/g722.h"
 #include "audio/jitter_buffer.h"
+#include "audio/mix_encoder.h"
 #include "audio/opus_codec.h"
 #include "audio/resampler.h"
 #include "audio/speaker_selector.h"
@@ -33,11 +35,9 @@ enum Counter : int {
   kIsSpeaker, kCounterCount
 };
 
-// An encoder lent to a speaker for its mix-minus (Opus, or the 48 -> 8 kHz
-// resampler in front of G.711).
+// An encoder lent to a speaker for its mix-minus, whatever its codec.
 struct SpeakerEncoder {
-  std::unique_ptr<OpusFrameEncoder> opus;
-  std::unique_ptr<FrameResampler> down;
+  std::unique_ptr<MixEncoder> enc;
   bool in_use = false;
 };
 
@@ -78,11 +78,13 @@ struct Slot {
   JitterBuffer jitter;
   std::unique_ptr<OpusFrameDecoder> opus_dec;
   std::unique_ptr<FrameResampler> up;  // 8 -> 48 kHz for G.711
+  std::unique_ptr<G722Decoder> g722_dec;
+  std::unique_ptr<FrameResampler> up16;  // 16 -> 48 kHz for G.722
   bool decoder_warm = false;           // decoded last tick
   int64_t warm_until = 0;              // tick
   bool decoded = false;                // pcm holds this tick's frame
   int level = 127;
-  int concealed_run = 0;               // G.711/L16 PLC fade
+  int concealed_run = 0;               // G.711/G.722/L16 PLC fade
   Pcm pcm{};
   int encoder = -1;                    // index in the pool, or -1
   Heard heard = Heard::kSilence;
@@ -129,8 +131,7 @@ class MixerImpl final : public Mixer {
   int AcquireEncoder(Slot& s);
   void ReleaseEncoder(Slot& s);
   void Emit(Slot& s, const uint8_t* data, uint16_t size);
-  void EncodePcm(Codec codec, const int16_t* pcm, OpusFrameEncoder* opus,
-                 FrameResampler* down, Payload* out);
+  void PrimeEncoder(Slot& s, MixEncoder& e);
   void PublishStats(Slot& s);
   void SetEncoderLoss(OpusFrameEncoder& e, int loss_percent) const;
 
@@ -158,8 +159,10 @@ class MixerImpl final : public Mixer {
   Pcm full_mix_{}, prev_full_mix_{}, own_mix_{};
   bool prev_full_mix_valid_ = false;
   std::vector<SpeakerEncoder> pool_;
-  std::unique_ptr<OpusFrameEncoder> shared_opus_;
-  std::unique_ptr<FrameResampler> shared_down_;
+  std::unique_ptr<MixEncoder> shared_enc_;
+  // The shared G.722 encoder as it was before this tick's encode: a
+  // listener who becomes a speaker continues from it (see PrimeEncoder).
+  std::unique_ptr<G722Encoder> shared_g722_before_;
   bool shared_idle_ = true;
   std::array<Payload, kCodecCount> shared_;  // per codec, this tick
   std::array<bool, kCodecCount> shared_ready_{};
@@ -167,6 +170,7 @@ class MixerImpl final : public Mixer {
   std::array<std::vector<Payload>, kCodecCount> waiting_;  // per codec, the loop
   Payload scratch_;
   std::array<int16_t, 160> narrow_{};
+  std::array<int16_t, 320> wide_{};     // G.722 decoding, 16 kHz
   std::array<int16_t, 160> shared_narrow_{};
   bool shared_narrow_ready_ = false;
 

@@ -38,7 +38,7 @@ inline void Set(std::atomic<uint64_t>& c, uint64_t v) {
 
 constexpr int kFadeQ14 = kernels::kUnityGainQ14;
 constexpr int kConcealHalfQ14 = kernels::kUnityGainQ14 / 2;
-constexpr int kMaxConcealRun = 5;  // G.711/L16: fade a lost frame out, then 0
+constexpr int kMaxConcealRun = 5;  // G.711/G.722/L16: fade a lost frame out, then 0
 // A speaker's mix-minus whose peak is at most this (about -60 dBFS) is sent
 // as the prepared silence, without an encoder.
 constexpr int kQuietMixPeak = 33;
@@ -158,8 +158,13 @@ void MixerImpl::PullInput(Slot& s, SpeakerSelector::Input* in) {
 void MixerImpl::Decode(Slot& s, const JitterBuffer::Frame& f) {
   if (!s.decoder_warm) {
     // The decoder skipped frames while the stream was not a candidate.
+    // A G.722 decoder restarts from a fresh state while the phone's encoder
+    // has adapted: its first few ms are off in level until the two
+    // converge, during the join fade of a stream that becomes a speaker.
     s.opus_dec->Reset();
     s.up->Reset();
+    s.g722_dec->Reset();
+    s.up16->Reset();
     s.concealed_run = 0;
     s.pcm.fill(0);
   }
@@ -182,8 +187,10 @@ void MixerImpl::Decode(Slot& s, const JitterBuffer::Frame& f) {
         break;
     }
   } else if (lost) {
-    // G.711 and L16 have no PLC of their own: repeat the last frame at
-    // half the level each time, then silence.
+    // G.711, G.722 and L16 have no PLC of their own (spandsp's G.722 has
+    // none): repeat the last frame at half the level each time, then
+    // silence. The G.722 decoder skips the lost frame and goes on from its
+    // state, as a phone does without G.722 Appendix III.
     if (++s.concealed_run > kMaxConcealRun) {
       s.pcm.fill(0);
     } else {
@@ -201,6 +208,12 @@ void MixerImpl::Decode(Slot& s, const JitterBuffer::Frame& f) {
           static_cast<uint16_t>(b[2 * i] | (b[2 * i + 1] << 8)));
     }
     std::fill(s.pcm.begin() + samples, s.pcm.end(), int16_t{0});
+  } else if (s.codec == Codec::kG722) {
+    s.concealed_run = 0;
+    const int bytes = std::min<int>(f.packet->size, static_cast<int>(wide_.size() / 2));
+    const int samples = s.g722_dec->Decode(f.packet->payload.data(), bytes, wide_.data());
+    std::fill(wide_.begin() + samples, wide_.end(), int16_t{0});
+    s.up16->Process(wide_.data(), s.pcm.data());
   } else {
     s.concealed_run = 0;
     const int samples = std::min<int>(f.packet->size, static_cast<int>(narrow_.size()));
@@ -263,8 +276,7 @@ void MixerImpl::SendOutputs() {
   if (any && shared_idle_) {
     // The shared stream restarts after silence: its listeners last decoded
     // prepared silence, which a fresh encoder state matches.
-    shared_opus_->Reset();
-    shared_down_->Reset();
+    shared_enc_->Reset();
   }
   shared_ready_.fill(false);
   shared_narrow_ready_ = false;
@@ -277,7 +289,7 @@ void MixerImpl::SendOutputs() {
         loss = std::max(loss, s.loss_percent);
       }
     }
-    SetEncoderLoss(*shared_opus_, loss);
+    SetEncoderLoss(*shared_enc_->opus, loss);
   }
   for (int i = 0; i < n_; ++i) {
     Slot& s = *slots_[static_cast<size_t>(i)];
@@ -317,7 +329,8 @@ const Payload& MixerImpl::Shared(Codec codec) {
   shared_ready_[ci] = true;
   switch (codec) {
     case Codec::kOpus:
-      EncodePcm(codec, full_mix_.data(), shared_opus_.get(), nullptr, &p);
+      p.size = static_cast<uint16_t>(
+          shared_enc_->Encode(codec, full_mix_.data(), p.bytes.data()));
       Bump(mixer_counters_[kEncodes]);
       Bump(mixer_counters_[kSharedEncodes]);
       break;
@@ -325,7 +338,7 @@ const Payload& MixerImpl::Shared(Codec codec) {
     case Codec::kPcma:
       // One 8 kHz version of the mix serves both laws.
       if (!shared_narrow_ready_) {
-        shared_down_->Process(full_mix_.data(), shared_narrow_.data());
+        shared_enc_->down8->Process(full_mix_.data(), shared_narrow_.data());
         shared_narrow_ready_ = true;
       }
       if (codec == Codec::kPcmu) {
@@ -335,9 +348,13 @@ const Payload& MixerImpl::Shared(Codec codec) {
       }
       p.size = static_cast<uint16_t>(shared_narrow_.size());
       break;
-    case Codec::kL16:
     case Codec::kG722:
-      EncodePcm(codec, full_mix_.data(), nullptr, nullptr, &p);
+      // Keep the state a listener's decoder is in before this frame.
+      shared_g722_before_->CopyStateFrom(*shared_enc_->g722);
+      [[fallthrough]];
+    case Codec::kL16:
+      p.size = static_cast<uint16_t>(
+          shared_enc_->Encode(codec, full_mix_.data(), p.bytes.data()));
       break;
   }
   return p;
@@ -369,10 +386,11 @@ void MixerImpl::SendOwnMix(Slot& s) {
       return;
     }
     e = &pool_[static_cast<size_t>(s.encoder)];
-    SetEncoderLoss(*e->opus, s.loss_percent);
+    SetEncoderLoss(*e->enc->opus, s.loss_percent);
   }
-  EncodePcm(s.codec, own_mix_.data(), e ? e->opus.get() : nullptr,
-            e ? e->down.get() : nullptr, &scratch_);
+  // L16 has no codec state: any MixEncoder writes it.
+  scratch_.size = static_cast<uint16_t>(
+      (e ? *e->enc : *shared_enc_).Encode(s.codec, own_mix_.data(), scratch_.bytes.data()));
   if (s.codec == Codec::kOpus) Bump(mixer_counters_[kEncodes]);
   Emit(s, scratch_.bytes.data(), scratch_.size);
   s.heard = Heard::kOwn;
@@ -384,20 +402,38 @@ int MixerImpl::AcquireEncoder(Slot& s) {
     if (e.in_use) continue;
     e.in_use = true;
     s.encoder = static_cast<int>(k);
-    e.opus->Reset();
-    e.down->Reset();
-    SetEncoderLoss(*e.opus, s.loss_percent);
-    if (s.heard == Heard::kShared && prev_full_mix_valid_) {
-      // Prime the encoder with what this participant heard last tick, so
-      // its decoder moves from the shared stream to this one without a
-      // click. The primed packet is discarded.
-      EncodePcm(s.codec, prev_full_mix_.data(), e.opus.get(), e.down.get(),
-                &scratch_);
-      if (s.codec == Codec::kOpus) Bump(mixer_counters_[kEncodes]);
-    }
+    PrimeEncoder(s, *e.enc);
     return s.encoder;
   }
   return -1;
+}
+
+// A lent encoder starts where the participant's decoder is. After prepared
+// silence (or the waiting loop, or nothing) that is a fresh state, which
+// the silence frames were encoded from. After the shared stream:
+//   - Opus: encode what it heard last tick through the fresh encoder (the
+//     packet is discarded), so its decoder moves over without a click;
+//   - G.711: the same primes the 48 -> 8 kHz resampler's history (the law
+//     itself has no state);
+//   - G.722 (ADPCM: predictor and step size adapt from the stream): take
+//     the shared G.722 encoder's state from before this tick's encode, so
+//     the new stream continues the old one exactly as the decoder knows it,
+//     and prime the 48 -> 16 kHz resampler with last tick's mix. A fresh
+//     G.722 state would start with the smallest step size while the
+//     decoder's is adapted to the speech: a burst until they converge.
+void MixerImpl::PrimeEncoder(Slot& s, MixEncoder& e) {
+  e.Reset();
+  SetEncoderLoss(*e.opus, s.loss_percent);
+  if (s.heard != Heard::kShared || !prev_full_mix_valid_) return;
+  if (s.codec == Codec::kG722) {
+    const auto gi = static_cast<size_t>(Codec::kG722);
+    // Not yet encoded this tick: the shared encoder is still at last tick.
+    e.g722->CopyStateFrom(shared_ready_[gi] ? *shared_g722_before_ : *shared_enc_->g722);
+    e.down16->Process(prev_full_mix_.data(), e.wide.data());
+    return;
+  }
+  e.Encode(s.codec, prev_full_mix_.data(), scratch_.bytes.data());
+  if (s.codec == Codec::kOpus) Bump(mixer_counters_[kEncodes]);
 }
 
 void MixerImpl::SetEncoderLoss(OpusFrameEncoder& e, int loss_percent) const {
