@@ -169,7 +169,8 @@ void BindAudio(py::module_& parent) {
       .value("OPUS", au::Codec::kOpus, "Opus, 48 kHz RTP clock")
       .value("PCMU", au::Codec::kPcmu, "G.711 mu-law, 8 kHz")
       .value("PCMA", au::Codec::kPcma, "G.711 A-law, 8 kHz")
-      .value("L16", au::Codec::kL16, "raw 48 kHz int16 PCM, little-endian");
+      .value("L16", au::Codec::kL16, "raw 48 kHz int16 PCM, little-endian")
+      .value("G722", au::Codec::kG722, "G.722 64 kbit/s, 16 kHz audio, 8 kHz RTP clock");
 
   py::class_<au::EncodedFrame>(m, "EncodedFrame",
                                "One encoded 20 ms frame for a participant.")

@@ -20,6 +20,7 @@ class Codec(enum.Enum):
     PCMU = 1
     PCMA = 2
     L16 = 3
+    G722 = 4
 
 class EncodedFrame:
     """One encoded 20 ms frame for a participant."""
