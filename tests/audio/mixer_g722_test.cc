@@ -192,5 +192,31 @@ TEST(MixerG722Test, LossAndJitterOnAPhoneLegKeepTheMixContinuous) {
   }
 }
 
+TEST(MixerG722Test, PhonesWithoutLevelsAreDecodedInFullOnlyWhenTheyTalk) {
+  // Plain RTP phones send no RFC 6464 levels: the mixer reads a G.711 or
+  // G.722 frame's level at 8 kHz and decodes to 48 kHz only what it mixes.
+  SimulatedRoom room({.max_participants = 12});
+  auto& pcmu_talker = room.Add(Codec::kPcmu, 500, 8000);
+  auto& g722_talker = room.Add(Codec::kG722, 1200, 7000);
+  for (int i = 0; i < 3; ++i) room.Add(Codec::kPcmu, 0, 0, /*noise=*/10);
+  for (int i = 0; i < 3; ++i) room.Add(Codec::kG722, 0, 0, /*noise=*/10);
+  for (size_t p = 0; p < room.size(); ++p) room.member(p).send_level = false;
+  auto& browser = room.Add(Codec::kOpus, 0, 0);
+  room.Run(100);
+  EXPECT_TRUE(room.mixer().IsSpeaker(pcmu_talker.id));
+  EXPECT_TRUE(room.mixer().IsSpeaker(g722_talker.id));
+  const MixerStats before = room.mixer().GetMixerStats();
+  room.Run(50);
+  const MixerStats after = room.mixer().GetMixerStats();
+  EXPECT_EQ(after.decodes - before.decodes, 100u);  // the two talkers
+  const auto mag = TailSpectrum(browser);
+  EXPECT_GT(ToneMagnitude(mag, 500), kHeard);
+  EXPECT_GT(ToneMagnitude(mag, 1200), kHeard);
+  EXPECT_GT(ToneMagnitude(TailSpectrum(pcmu_talker), 1200), kHeard);
+  EXPECT_LT(ToneMagnitude(TailSpectrum(pcmu_talker), 500), kNotHeard);
+  EXPECT_GT(ToneMagnitude(TailSpectrum(g722_talker), 500), kHeard);
+  EXPECT_LT(ToneMagnitude(TailSpectrum(g722_talker), 1200), kNotHeard);
+}
+
 }  // namespace
 }  // namespace konfero::audio

@@ -25,12 +25,10 @@ constexpr int16_t kQmfFwd[12] = {3,    -11, 12,  32,  -210, 951,
 constexpr int16_t kQmfRev[12] = {-11, 53,   -156, 362, -805, 3876,
                                  951, -210, 32,   12,  -11,  3};
 
-// Dot product of a ring of 12 (oldest at `pos`) with coefficients.
-int32_t RingDot(const int16_t* ring, const int16_t* coeffs, int pos) {
+// Dot product of 12 samples (oldest first) with coefficients.
+int32_t Dot12(const int16_t* x, const int16_t* coeffs) {
   int32_t z = 0;
-  for (int i = 0; i < 12; ++i) {
-    z += int32_t{ring[(pos + i) % 12]} * coeffs[i];
-  }
+  for (int i = 0; i < 12; ++i) z += int32_t{x[i]} * coeffs[i];
   return z;
 }
 
@@ -83,28 +81,30 @@ void G722Decoder::Init() {
   state_->itu_test_mode = 1;
   std::fill(std::begin(sum_), std::end(sum_), int16_t{0});
   std::fill(std::begin(diff_), std::end(diff_), int16_t{0});
-  pos_ = 0;
 }
 
 int G722Decoder::Decode(const uint8_t* data, int bytes, int16_t* out) {
   if (bytes <= 0) return 0;
   if (output_ == Output::k8kHz) return g722_decode(state_, out, data, bytes);
-  constexpr int kChunk = kChunkBytes;
+  constexpr int kHistory = kTaps - 1;
   int written = 0;
-  for (int done = 0; done < bytes; done += kChunk) {
-    const int n = std::min(kChunk, bytes - done);
+  for (int done = 0; done < bytes; done += kChunkBytes) {
+    const int n = std::min(kChunkBytes, bytes - done);
     g722_decode(state_, bands_, data + done, n);
     for (int i = 0; i < n; ++i) {
       // Undo the doubling: both bands are 15-bit, so the sum fits 16 bits.
       const int low = bands_[2 * i] >> 1;
       const int high = bands_[2 * i + 1] >> 1;
-      sum_[pos_] = static_cast<int16_t>(low + high);
-      diff_[pos_] = static_cast<int16_t>(low - high);
-      pos_ = (pos_ + 1) % 12;
-      // DC gain 4096, less one bit for the codec's 15-bit signal: >> 11.
-      out[written++] = Saturate(RingDot(diff_, kQmfRev, pos_) >> 11);
-      out[written++] = Saturate(RingDot(sum_, kQmfFwd, pos_) >> 11);
+      sum_[kHistory + i] = static_cast<int16_t>(low + high);
+      diff_[kHistory + i] = static_cast<int16_t>(low - high);
     }
+    for (int i = 0; i < n; ++i) {
+      // DC gain 4096, less one bit for the codec's 15-bit signal: >> 11.
+      out[written++] = Saturate(Dot12(diff_ + i, kQmfRev) >> 11);
+      out[written++] = Saturate(Dot12(sum_ + i, kQmfFwd) >> 11);
+    }
+    std::copy(sum_ + n, sum_ + n + kHistory, sum_);
+    std::copy(diff_ + n, diff_ + n + kHistory, diff_);
   }
   return written;
 }

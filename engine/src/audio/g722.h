@@ -91,12 +91,13 @@ class G722Decoder {
   void Init();
   g722_decode_state_s* state_;
   const Output output_;
-  // Receive QMF history (16 kHz output only): sums and differences of the
-  // two bands' reconstructed signals, a ring of 12.
-  int16_t sum_[12] = {};
-  int16_t diff_[12] = {};
-  int pos_ = 0;
+  // Receive QMF (16 kHz output only): sums and differences of the two
+  // bands' reconstructed signals, the last kTaps - 1 of the previous call
+  // first, then this chunk's.
+  static constexpr int kTaps = 12;
   static constexpr int kChunkBytes = 160;  // one 20 ms frame
+  int16_t sum_[kTaps - 1 + kChunkBytes] = {};
+  int16_t diff_[kTaps - 1 + kChunkBytes] = {};
   int16_t bands_[2 * kChunkBytes];  // (low band, high band) per byte
 };
 

@@ -77,6 +77,9 @@ absl::Status MixerImpl::Init() {
     auto g722 = G722Decoder::Create();
     if (!g722.ok()) return g722.status();
     slot->g722_dec = *std::move(g722);
+    auto g722_low = G722Decoder::Create(G722Decoder::Output::k8kHz);
+    if (!g722_low.ok()) return g722_low.status();
+    slot->g722_low = *std::move(g722_low);
     auto up16 = FrameResampler::Create(16000, kSampleRateHz);
     if (!up16.ok()) return up16.status();
     slot->up16 = *std::move(up16);

@@ -79,8 +79,15 @@ struct Slot {
   std::unique_ptr<OpusFrameDecoder> opus_dec;
   std::unique_ptr<FrameResampler> up;  // 8 -> 48 kHz for G.711
   std::unique_ptr<G722Decoder> g722_dec;
+  // G.722's lower band at 8 kHz: the level of a stream without RFC 6464
+  // levels (DecodeNative).
+  std::unique_ptr<G722Decoder> g722_low;
   std::unique_ptr<FrameResampler> up16;  // 16 -> 48 kHz for G.722
   bool decoder_warm = false;           // decoded last tick
+  // G.711/G.722: this tick's frame is decoded at 8 kHz (in narrow_, by
+  // DecodeNative); g722_low has seen every received frame.
+  bool native_ready = false;
+  bool native_warm = false;
   int64_t warm_until = 0;              // tick
   bool decoded = false;                // pcm holds this tick's frame
   int level = 127;
@@ -124,6 +131,7 @@ class MixerImpl final : public Mixer {
   void Apply(const Command& c);
   void PullInput(Slot& s, SpeakerSelector::Input* in);
   void Decode(Slot& s, const JitterBuffer::Frame& f);
+  int DecodeNative(Slot& s, const JitterBuffer::Frame& f);  // returns the level
   void Mix();
   void SendOutputs();
   const Payload& Shared(Codec codec);
