@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs the dependencies, builds konfero with
-# g++ (warnings are errors), runs the GoogleTest suite with CTest, builds it
+# g++ (warnings are errors, thread contracts checked: KONFERO_DCHECK), runs
+# the GoogleTest suite with CTest, builds it
 # again with clang under ThreadSanitizer and reruns the threaded tests,
 # proves that an outside CMake project can find_package(konfero), and runs
 # the Python tests with pytest last (aiortc and Chromium peers included).
@@ -14,12 +15,12 @@ bash scripts/install-deps.sh
 
 echo "== build (g++, -Werror)"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DKONFERO_WERROR=ON -DCMAKE_INSTALL_PREFIX="$BUILD/install" >/dev/null
+  -DKONFERO_WERROR=ON -DKONFERO_DCHECK=ON -DCMAKE_INSTALL_PREFIX="$BUILD/install" >/dev/null
 cmake --build "$BUILD" -j "$JOBS"
 
 echo "== build (clang, -Werror, ThreadSanitizer)"
 CC=clang CXX=clang++ cmake -S . -B "$BUILD-tsan" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKONFERO_WERROR=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKONFERO_WERROR=ON -DKONFERO_DCHECK=ON \
   -DKONFERO_SANITIZE=thread -DKONFERO_BUILD_PYTHON=OFF \
   -DKONFERO_BUILD_BENCH=OFF >/dev/null
 cmake --build "$BUILD-tsan" -j "$JOBS"

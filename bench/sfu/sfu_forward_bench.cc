@@ -94,14 +94,14 @@ class BenchPeer final : public VideoPeer {
   void SendRtcp(absl::Span<const uint8_t> /*rtcp*/) override {}
   void SendData(std::string_view, sctp::MessageKind, absl::Span<const uint8_t>) override {}
   int64_t bandwidth_estimate_bps() const override { return 50'000'000; }
-  PeerCounters& counters() override { return counters_; }
+  LegCounters& counters() override { return counters_; }
 
   uint64_t sent() const { return sent_; }
 
  private:
   PeerSetup setup_;
   std::unique_ptr<dtls::SrtpSession> srtp_;
-  PeerCounters counters_;
+  LegCounters counters_;
   std::array<uint8_t, 1500> buffer_{};
   uint64_t sent_ = 0;
 };
@@ -111,7 +111,7 @@ PeerSetup PublisherSetup() {
   setup.participant = ParticipantId{1};
   VideoPublicationParams& camera = setup.video.publications.emplace_back();
   camera.mid = "0";
-  camera.source = VideoSourceKind::kCamera;
+  camera.source = VideoSource::kCamera;
   camera.codecs = {Vp8Codec()};
   camera.ssrcs = {{kPublisherSsrc, kPublisherSsrc + 1}};
   setup.video.extensions = {.mid = 1, .abs_send_time = 2, .transport_cc = 3};

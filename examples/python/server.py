@@ -12,8 +12,9 @@ later starts print the URLs again. Moderators open http://HOST:PORT/,
 guests the room's link http://HOST:PORT/r/<token>.
 
 Everything runs on one asyncio thread, which is the RoomService's control
-thread: the request handlers, the WebSocket readers and the 10 ms loop that
-polls the engine and the signalling hub. The protocol itself lives in the
+thread: the request handlers, the WebSocket readers, the engine's reports
+(its TaskQueue's fd is watched by the loop: konfero.attach_to_asyncio) and
+the 200 ms loop that ends the signalling hub's reconnect graces. The protocol itself lives in the
 engine (konfero.SignallingHub); this file only carries frames.
 
 GET /api/guest/<token> looks the guest link up without joining
@@ -39,7 +40,7 @@ ADMIN_LOGIN = "admin"
 DEMO_ROOM = "Demo"
 DEMO_TOKEN_FILE = "demo-room"
 PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-POLL_PERIOD_S = 0.010
+POLL_PERIOD_S = 0.2  # the hub's reconnect graces
 MAX_BODY_BYTES = 64 * 1024
 MAX_FRAME_BYTES = 256 * 1024
 WEB_ROOT = pathlib.Path(__file__).resolve().parents[1] / "server" / "web"
@@ -239,9 +240,9 @@ class Server:
     # ---- The control loop ------------------------------------------------------------
 
     async def poll_forever(self):
+        """Ends the hub's reconnect graces; the engine needs no polling."""
         while True:
             try:
-                self.engine.poll()
                 self.hub.poll()
             except konfero.Error as error:
                 print(f"poll: {type(error).__name__}: {error}", file=sys.stderr)
@@ -340,8 +341,10 @@ async def serve(args):
         base_url=origin + "/r/", guest_seats=args.guest_seats)
     with konfero.RoomService.open(options, konfero.SystemClock()) as service:
         password, demo_token = bootstrap(service, args.data_dir)
+        queue = konfero.TaskQueue()
         engine = konfero.Engine.start(service, konfero.EngineOptions(
-            bind_address=args.media_address or host))
+            bind_address=args.media_address or host), queue)
+        detach = konfero.attach_to_asyncio(queue)
         try:
             server = Server(service, engine, args.web_root.resolve())
             banner = [f"konfero is listening on {origin}  "
@@ -353,6 +356,7 @@ async def serve(args):
                 banner.append(f"  guests of the demo room: {origin}/r/{demo_token}")
             await run_until_signal(server, host, port, "\n".join(banner))
         finally:
+            detach()
             engine.stop()
 
 

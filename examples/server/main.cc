@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "konfero/clock.h"
 #include "konfero/engine.h"
+#include "server/asio_executor.h"
 #include "konfero/random.h"
 #include "konfero/room_service.h"
 #include "konfero/signalling.h"
@@ -127,7 +128,9 @@ int Run(const ServerConfig& config) {
     return Fail(Cat("cannot open the database ", options.database, ": ", rooms.status().message()));
   }
 
+  AsioExecutor executor(*io);
   Engine::Options engine_options;
+  engine_options.executor = &executor;
   engine_options.bind_address = config.media_address;
   engine_options.port = config.media_port;
   if (!config.announce.empty()) engine_options.announced_addresses = {config.announce};

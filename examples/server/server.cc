@@ -15,8 +15,9 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
-constexpr auto kTick = std::chrono::milliseconds(10);
-constexpr uint64_t kHubPollEveryTicks = 20;  // 200 ms
+// The hub's reconnect graces end on this timer; the engine needs none (its
+// workers post their reports to the io_context).
+constexpr auto kTick = std::chrono::milliseconds(200);
 constexpr auto kShutdownDeadline = std::chrono::seconds(3);
 }  // namespace
 
@@ -86,8 +87,7 @@ void Server::Accept() {
 }
 
 void Server::Tick() {
-  parts_.engine.Poll();
-  if (++ticks_ % kHubPollEveryTicks == 0) parts_.hub.Poll();
+  parts_.hub.Poll();
   tick_timer_->expires_after(kTick);
   tick_timer_->async_wait([this](boost::system::error_code ec) {
     if (!ec && !stopping_) Tick();

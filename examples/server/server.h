@@ -1,6 +1,6 @@
 // server.h: konfero-server's network side on one io_context: the listener,
-// the control timer that drives the engine and the signalling hub, and
-// graceful shutdown on SIGINT/SIGTERM.
+// the timer that ends the signalling hub's reconnect graces, and graceful
+// shutdown on SIGINT/SIGTERM.
 //
 //   boost::asio::io_context io;
 //   absl::StatusOr<tcp::acceptor> acceptor = Bind(io, "127.0.0.1", 8080);
@@ -11,8 +11,9 @@
 //   io.run();   // returns after a signal, once connections are closed
 //
 // The io_context's one thread is the control thread: HTTP, WebSockets,
-// the RoomService, Engine::Poll (every 10 ms) and SignallingHub::Poll
-// (every 200 ms) all run on it; media runs on the engine's workers.
+// the RoomService, the engine's reports (posted by its workers through an
+// AsioExecutor) and SignallingHub::Poll (every 200 ms) all run on it;
+// media runs on the engine's workers.
 //
 // Thread contract: construct, Start and run on one thread; Shutdown on it
 // (the signal handler does).
@@ -91,7 +92,6 @@ class Server {
   std::optional<boost::asio::steady_timer> deadline_;
   std::optional<boost::asio::steady_timer> drain_timer_;
   std::optional<boost::asio::signal_set> signals_;
-  uint64_t ticks_ = 0;
   bool stopping_ = false;
 };
 

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "absl/strings/str_replace.h"
-#include "konfero/engine.h"
+#include "konfero/media_connector.h"
 #include "konfero/room_service.h"
 #include "konfero/signalling.h"
 #include "nlohmann/json.hpp"
@@ -43,39 +43,19 @@ void Check(bool ok, const char* what) {
   }
 }
 
-// Media is the SDP fuzzer's business: this engine answers any offer of a
-// present participant with a fixed text and does nothing else.
-class FakeEngine final : public konfero::Engine {
+// Media is the SDP fuzzer's business: this MediaConnector answers any
+// offer of a present participant with a fixed text and does nothing else.
+class FakeMedia final : public konfero::MediaConnector {
  public:
-  explicit FakeEngine(konfero::RoomService& rooms) : rooms_(rooms) {}
+  explicit FakeMedia(konfero::RoomService& rooms) : rooms_(rooms) {}
   absl::StatusOr<std::string> Connect(ParticipantId p, std::string_view offer) override {
     if (!rooms_.GetParticipant(p).ok()) return absl::NotFoundError("not present");
     if (offer.substr(0, 3) != "v=0") return absl::InvalidArgumentError("SDP line 1: \xff");
     return std::string("v=0\r\n");
   }
-  absl::StatusOr<std::string> CreateOffer(ParticipantId) override { return Unsupported(); }
-  absl::Status AcceptAnswer(ParticipantId, std::string_view) override { return Unsupported(); }
-  absl::Status Disconnect(ParticipantId) override { return Unsupported(); }
-  int Poll() override { return 0; }
-  absl::StatusOr<konfero::PeerStats> GetStats(ParticipantId) override { return Unsupported(); }
-  konfero::EngineTotals GetTotals() const override { return {}; }
-  absl::Status SetVideoSubscription(ParticipantId, std::string_view,
-                                    const konfero::VideoSubscription&) override {
-    return Unsupported();
-  }
-  absl::Status SetVideoPaused(ParticipantId, konfero::VideoSource, bool) override {
-    return Unsupported();
-  }
-  absl::Status SetEgressImpairment(ParticipantId, const konfero::NetworkImpairment&) override {
-    return Unsupported();
-  }
-  std::optional<ParticipantId> ActiveSpeaker(konfero::RoomId) const override {
-    return std::nullopt;
-  }
-  std::vector<std::string> listen_addresses() const override { return {}; }
+  absl::Status Disconnect(ParticipantId) override { return absl::OkStatus(); }
 
  private:
-  static absl::Status Unsupported() { return absl::UnimplementedError("fake engine"); }
   konfero::RoomService& rooms_;
 };
 
@@ -142,7 +122,7 @@ class Socket {
 struct World {
   konfero::ManualClock clock;
   std::unique_ptr<konfero::RoomService> rooms;
-  std::unique_ptr<FakeEngine> engine;
+  std::unique_ptr<FakeMedia> media;
   Secrets secrets;
   konfero::RoomId room{};
 };
@@ -160,7 +140,7 @@ std::unique_ptr<World> MakeWorld() {
   w->secrets.session = w->rooms->Login("alice", "alice-password", "10.0.0.1")->token;
   w->room = w->rooms->CreateRoom(w->secrets.session, "Vertrieb")->id;
   w->secrets.url_token = w->rooms->SetPublic(w->secrets.session, w->room, true)->url_token;
-  w->engine = std::make_unique<FakeEngine>(*w->rooms);
+  w->media = std::make_unique<FakeMedia>(*w->rooms);
   return w;
 }
 
@@ -184,7 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   World& w = *world;
   {
     auto hub = konfero::SignallingHub::Create(
-        *w.rooms, *w.engine, {.reconnect_grace = absl::Seconds(20), .max_frame_bytes = 4096});
+        *w.rooms, *w.media, {.reconnect_grace = absl::Seconds(20), .max_frame_bytes = 4096});
     std::vector<std::unique_ptr<Socket>> sockets;
     auto open = [&] { return sockets.emplace_back(std::make_unique<Socket>(*hub, w.secrets)).get(); };
 

@@ -57,14 +57,14 @@ class PeerVideo {
 
   // A camera (or screen share) on the announced SSRCs, without simulcast.
   PeerVideo& Camera(uint32_t ssrc, uint32_t rtx_ssrc, std::string mid = "cam") {
-    return Publication(VideoSourceKind::kCamera, std::move(mid), {{ssrc, rtx_ssrc}}, {});
+    return Publication(VideoSource::kCamera, std::move(mid), {{ssrc, rtx_ssrc}}, {});
   }
   PeerVideo& Screen(uint32_t ssrc, uint32_t rtx_ssrc, std::string mid = "screen") {
-    return Publication(VideoSourceKind::kScreen, std::move(mid), {{ssrc, rtx_ssrc}}, {});
+    return Publication(VideoSource::kScreen, std::move(mid), {{ssrc, rtx_ssrc}}, {});
   }
   // A simulcast camera: SSRCs learnt from the mid and rid extensions.
   PeerVideo& SimulcastCamera(std::vector<std::string> rids, std::string mid = "cam") {
-    return Publication(VideoSourceKind::kCamera, std::move(mid), {}, std::move(rids));
+    return Publication(VideoSource::kCamera, std::move(mid), {}, std::move(rids));
   }
   // `count` slots with mids "s0", "s1", ..., SSRCs first_ssrc + 2 * i and
   // RTX SSRCs one above.
@@ -93,7 +93,7 @@ class PeerVideo {
   }
 
  private:
-  PeerVideo& Publication(VideoSourceKind source, std::string mid,
+  PeerVideo& Publication(VideoSource source, std::string mid,
                          std::vector<std::pair<uint32_t, uint32_t>> ssrcs,
                          std::vector<std::string> rids) {
     VideoPublicationParams& p = setup_.video.publications.emplace_back();
@@ -151,7 +151,7 @@ class FakeVideoPeer final : public VideoPeer {
     if (label == "control") control_.emplace_back(message.begin(), message.end());
   }
   int64_t bandwidth_estimate_bps() const override { return bandwidth_bps_; }
-  PeerCounters& counters() override { return counters_; }
+  LegCounters& counters() override { return counters_; }
 
   ParticipantId id() const { return setup_.participant; }
   void set_bandwidth_estimate_bps(int64_t bps) { bandwidth_bps_ = bps; }
@@ -261,7 +261,7 @@ class FakeVideoPeer final : public VideoPeer {
   }
 
   PeerSetup setup_;
-  PeerCounters counters_;
+  LegCounters counters_;
   int64_t bandwidth_bps_ = 50'000'000;
   std::vector<SentRtp> rtp_;
   std::vector<std::vector<uint8_t>> rtcp_;

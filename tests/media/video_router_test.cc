@@ -391,7 +391,7 @@ TEST_F(VideoRouterTest, PausedPublicationReachesNobodyUntilAKeyframeAfterResume)
   const uint16_t last = b.ReceivedRtp().back().sequence_number;
   RunFor(500'000);
 
-  ASSERT_TRUE(router_.SetPublicationPaused(publisher.id(), VideoSourceKind::kCamera, true).ok());
+  ASSERT_TRUE(router_.SetPublicationPaused(publisher.id(), VideoSource::kCamera, true).ok());
   b.Clear();
   c.Clear();
   publisher.Clear();
@@ -403,7 +403,7 @@ TEST_F(VideoRouterTest, PausedPublicationReachesNobodyUntilAKeyframeAfterResume)
   EXPECT_THAT(b.ReceivedRtp(), IsEmpty());
   EXPECT_THAT(c.ReceivedRtp(), IsEmpty());
 
-  ASSERT_TRUE(router_.SetPublicationPaused(publisher.id(), VideoSourceKind::kCamera, false).ok());
+  ASSERT_TRUE(router_.SetPublicationPaused(publisher.id(), VideoSource::kCamera, false).ok());
   for (int i = 0; i < 10; ++i) {
     Send(publisher, camera.Delta());
     now_ += kFrameUs;
@@ -429,11 +429,11 @@ TEST_F(VideoRouterTest, SubscriptionAndPublicationErrors) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(router_.SetSubscription(viewer.id(), "s0", {.max_width = -1}).code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(router_.SetPublicationPaused(viewer.id(), VideoSourceKind::kCamera, true).code(),
+  EXPECT_EQ(router_.SetPublicationPaused(viewer.id(), VideoSource::kCamera, true).code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(router_.SetPublicationPaused(publisher.id(), VideoSourceKind::kScreen, true).code(),
+  EXPECT_EQ(router_.SetPublicationPaused(publisher.id(), VideoSource::kScreen, true).code(),
             absl::StatusCode::kNotFound);
-  EXPECT_TRUE(router_.SetPublicationPaused(publisher.id(), VideoSourceKind::kCamera, true).ok());
+  EXPECT_TRUE(router_.SetPublicationPaused(publisher.id(), VideoSource::kCamera, true).ok());
 }
 
 // --- Control messages --------------------------------------------------------------

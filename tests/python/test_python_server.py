@@ -31,7 +31,8 @@ def load_example_server():
 def example(service, admin):
     module = load_example_server()
     engine = konfero.Engine.start(
-        service, konfero.EngineOptions(bind_address="127.0.0.1", workers=1))
+        service, konfero.EngineOptions(bind_address="127.0.0.1", workers=1),
+        konfero.TaskQueue())
     server = module.Server(service, engine, module.WEB_ROOT)
     yield module, server
     server.hub.shutdown()

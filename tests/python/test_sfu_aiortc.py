@@ -20,7 +20,7 @@ import konfero
 
 aiortc = pytest.importorskip("aiortc")
 from video_peers import COLORS, VideoClient, closest_color  # noqa: E402
-from webrtc_peers import poll_forever  # noqa: E402
+from webrtc_peers import start_engine  # noqa: E402
 
 
 @contextlib.asynccontextmanager
@@ -30,8 +30,7 @@ async def video_room(count=3, noise_rows=0, codec=None):
     session = service.login("mod", "moderator-password", "127.0.0.1")
     room = service.create_room(session.token, "Video")
     access = service.set_public(session.token, room.id, True)
-    engine = konfero.Engine.start(service, konfero.EngineOptions(bind_address="127.0.0.1"))
-    poller = asyncio.ensure_future(poll_forever(engine))
+    engine, poller = start_engine(service, konfero.EngineOptions(bind_address="127.0.0.1"))
     joins = [service.join_as_member(session.token, room.id)]
     for i in range(1, count):
         joins.append(service.join_as_browser_guest(

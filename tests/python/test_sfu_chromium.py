@@ -18,7 +18,7 @@ import konfero
 
 web = pytest.importorskip("aiohttp.web")
 from test_webrtc_chromium import BROWSER_DIR, _run_page, needs_browser  # noqa: E402
-from webrtc_peers import poll_forever  # noqa: E402
+from webrtc_peers import start_engine  # noqa: E402
 
 
 @needs_browser
@@ -28,8 +28,7 @@ def test_simulcast_layer_follows_the_subscribers_bandwidth():
         service.bootstrap_admin("mod", "Moderator", "moderator-password")
         session = service.login("mod", "moderator-password", "127.0.0.1")
         room = service.create_room(session.token, "Simulcast")
-        engine = konfero.Engine.start(service, konfero.EngineOptions())
-        poller = asyncio.ensure_future(poll_forever(engine))
+        engine, poller = start_engine(service, konfero.EngineOptions())
         joins = {"pub": service.join_as_member(session.token, room.id),
                  "sub": service.join_as_member(session.token, room.id)}
         runner = None

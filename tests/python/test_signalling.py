@@ -91,7 +91,8 @@ class Hosted:
 def hosted(service, clock, admin, public_room):
     room, access = public_room
     engine = konfero.Engine.start(
-        service, konfero.EngineOptions(bind_address="127.0.0.1", workers=1))
+        service, konfero.EngineOptions(bind_address="127.0.0.1", workers=1),
+        konfero.TaskQueue())
     hub = konfero.SignallingHub.create(service, engine, reconnect_grace=20.0)
     yield Hosted(service, clock, admin, room, access, engine, hub)
     hub.shutdown()
@@ -279,7 +280,8 @@ def test_shutdown_tells_everyone_and_later_calls_raise(hosted):
 def test_a_hub_outliving_its_engine_and_service_does_not_crash(options, clock):
     with konfero.RoomService.open(options, clock) as service:
         engine = konfero.Engine.start(
-            service, konfero.EngineOptions(bind_address="127.0.0.1", workers=1))
+            service, konfero.EngineOptions(bind_address="127.0.0.1", workers=1),
+        konfero.TaskQueue())
         hub = konfero.SignallingHub.create(service, engine)
         session = hub.open("198.51.100.7", lambda f: None, lambda: None)
         session.on_message('{"type":"hello","version":1}')

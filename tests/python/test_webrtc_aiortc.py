@@ -2,9 +2,10 @@
 
 Three aiortc clients join one room (a moderator and two guests), each
 sending a sine at its own frequency. Each decodes what the engine sends
-and must hear the others' tones and not its own (FFT). Chat sent on a data
-channel reaches the other clients and the room's history; a 256 KiB binary
-message arrives intact. A client whose network vanishes is dropped; the
+and must hear the others' tones and not its own (FFT). Data channels are no
+side door: chat, binary and forged messages on `chat` or any other label
+reach nobody (chat goes through the room's signalling). A client whose
+network vanishes is dropped; the
 engine can offer as well as answer; IPv6 works. Every wait is bounded;
 everything is on loopback.
 """
@@ -19,7 +20,7 @@ import pytest
 import konfero
 
 aiortc = pytest.importorskip("aiortc")
-from webrtc_peers import Client, band_level, collect_audio, poll_forever  # noqa: E402
+from webrtc_peers import Client, band_level, collect_audio, start_engine  # noqa: E402
 
 FREQS = [440.0, 660.0, 990.0]
 
@@ -50,8 +51,7 @@ async def hosted_room(**engine_options):
     session = service.login("mod", "moderator-password", engine_options["bind_address"])
     room = service.create_room(session.token, "Tones")
     access = service.set_public(session.token, room.id, True)
-    engine = konfero.Engine.start(service, konfero.EngineOptions(**engine_options))
-    poller = asyncio.ensure_future(poll_forever(engine))
+    engine, poller = start_engine(service, konfero.EngineOptions(**engine_options))
     hosted = HostedRoom(service, session, room, access, engine)
     try:
         yield hosted
@@ -111,26 +111,48 @@ def test_each_client_hears_the_others_and_not_itself():
     run(scenario)
 
 
-def test_chat_and_a_256_kib_binary_message_cross_data_channels():
+def test_data_channels_are_no_side_door():
+    """Only the server's own `control` channel is read. Text and binary on
+    `chat`, a 256 KiB blob and forged chat frames on a custom label, sent by
+    a moderator and by a guest who still waits, reach no other client and
+    no room history, and are counted as dropped."""
     async def scenario():
         async with hosted_room() as hosted:
-            _, clients = await connect_all(hosted)
+            s = hosted.service
+            # A guest alone in the room: she waits for a moderator.
+            waiting = s.join_as_browser_guest(
+                url_token=hosted.access.url_token, display_name="Waiting Guest",
+                guest_key="aiortc-guest-key-wait", source="127.0.0.1")
+            assert waiting.waiting
+            lurker = hosted.client(550.0)
+            await connect(hosted, waiting, lurker)
+            joins, clients = await connect_all(hosted)
+            everyone = [lurker, *clients]
             await asyncio.wait_for(asyncio.gather(
-                *(c.chat_open for c in clients), *(c.data_open for c in clients)), 20)
-            clients[1].chat.send("hello from guest 1")
-            for other in (clients[0], clients[2]):
-                msg = json.loads(await asyncio.wait_for(other.chat_messages.get(), 10))
-                assert msg["type"] == "chat"
-                assert msg["text"] == "hello from guest 1"
-                assert msg["from"] == "Guest 1"
-            history = hosted.service.chat_history_as_member(hosted.session.token, hosted.room.id)
-            assert [m.text for m in history] == ["hello from guest 1"]
+                *(c.chat_open for c in everyone), *(c.data_open for c in everyone)), 20)
 
-            blob = os.urandom(256 * 1024)
-            clients[0].data.send(blob)
-            for other in (clients[1], clients[2]):
-                got = await asyncio.wait_for(other.data_messages.get(), 20)
-                assert isinstance(got, bytes) and got == blob
+            forged = json.dumps({"type": "chat", "id": 1, "from": "Moderator",
+                                 "role": "member", "text": "forged", "at": 0})
+            sent = {lurker: [forged, os.urandom(256 * 1024), "hello from the waiting room"],
+                    clients[1]: ["hello from guest 1", forged, os.urandom(1024)]}
+            for client, messages in sent.items():
+                for m in messages:
+                    client.chat.send(m)
+                    client.data.send(m)
+            # Long enough for any relay to deliver (data arrives in a few ms).
+            await asyncio.sleep(3.0)
+            for c in everyone:
+                assert c.chat_messages.empty(), "a chat-channel message was relayed"
+                assert c.data_messages.empty(), "a custom-label message was relayed"
+            history = s.chat_history_as_member(hosted.session.token, hosted.room.id)
+            assert history == []
+            for join, client in [(waiting, lurker), (joins[1], clients[1])]:
+                stats = hosted.engine.stats(join.participant)
+                assert stats.data_messages_dropped == 2 * len(sent[client])
+                assert stats.data_messages_out == 0
+            # The transports are fine: media still flows to the talkers.
+            for (samples, rate) in await record(clients, seconds=1.0):
+                assert len(samples) >= rate // 2
 
     run(scenario)
 

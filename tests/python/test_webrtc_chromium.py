@@ -17,7 +17,7 @@ import konfero
 
 aiortc = pytest.importorskip("aiortc")
 web = pytest.importorskip("aiohttp.web")
-from webrtc_peers import Client, poll_forever  # noqa: E402
+from webrtc_peers import Client, start_engine  # noqa: E402
 
 BROWSER_DIR = pathlib.Path(__file__).resolve().parents[1] / "browser"
 needs_browser = pytest.mark.skipif(
@@ -49,8 +49,7 @@ def test_chromium_receives_the_mix_and_survives_an_ice_restart():
         service.bootstrap_admin("mod", "Moderator", "moderator-password")
         session = service.login("mod", "moderator-password", "127.0.0.1")
         room = service.create_room(session.token, "Browser")
-        engine = konfero.Engine.start(service, konfero.EngineOptions())
-        poller = asyncio.ensure_future(poll_forever(engine))
+        engine, poller = start_engine(service, konfero.EngineOptions())
         browser = service.join_as_member(session.token, room.id)
         aiortc_member = service.join_as_member(session.token, room.id)
         tone = Client(660.0)

@@ -10,6 +10,7 @@ import fractions
 import math
 import time
 
+import konfero
 import numpy as np
 
 
@@ -148,8 +149,21 @@ class Client:
         await self.pc.close()
 
 
-async def poll_forever(engine, period=0.01):
-    """Drives the engine's control side the way a server's event loop would."""
-    while True:
-        engine.poll()
-        await asyncio.sleep(period)
+class ReportPump:
+    """Applies an engine's reports on the running asyncio loop as soon as its
+    TaskQueue's fd is readable, the way a server's event loop would."""
+
+    def __init__(self, queue):
+        self.queue = queue
+        self._detach = konfero.attach_to_asyncio(queue)
+
+    def cancel(self):
+        self._detach()
+
+
+def start_engine(service, options):
+    """konfero.Engine.start with a TaskQueue pumped by the running loop;
+    returns (engine, pump). pump.cancel() detaches it."""
+    queue = konfero.TaskQueue()
+    engine = konfero.Engine.start(service, options, queue)
+    return engine, ReportPump(queue)

@@ -131,19 +131,17 @@ TEST_F(SignallingTest, RegeneratedLinkIsBadUrl) {
   ExpectFatal(*c, "bad_url");
 }
 
-TEST_F(SignallingTest, OfferIsAnsweredByTheEngine) {
+TEST_F(SignallingTest, OfferIsAnsweredByTheMedia) {
   auto mod = JoinModerator();
   mod->Take();
   mod->Send({{"type", "offer"}, {"sdp", ReadFixture("aiortc_offer.sdp")}});
   const Json answer = mod->Last("answer");
   ASSERT_FALSE(answer.is_null()) << mod->frames().back();
   EXPECT_EQ(answer["sdp"].get<std::string>().rfind("v=0", 0), 0u);
-  EXPECT_TRUE(engine_->GetStats(mod->participant()).ok());
-  EXPECT_EQ(engine_->GetTotals().peers, 1);
-  // Leaving ends the media too (the engine follows the room's events).
-  mod->Send({{"type", "leave"}});
-  EXPECT_FALSE(engine_->GetStats(mod->participant()).ok());
-  EXPECT_EQ(engine_->GetTotals().peers, 0);
+  EXPECT_EQ(media_->offers(mod->participant()), 1);
+  // A second offer (a renegotiation) goes to the media again.
+  mod->Send({{"type", "offer"}, {"sdp", ReadFixture("aiortc_offer.sdp")}});
+  EXPECT_EQ(media_->offers(mod->participant()), 2);
 }
 
 TEST_F(SignallingTest, BadOfferIsANonFatalError) {
@@ -155,7 +153,7 @@ TEST_F(SignallingTest, BadOfferIsANonFatalError) {
   EXPECT_EQ(e["code"], "invalid_argument");
   EXPECT_EQ(e["fatal"], false);
   EXPECT_FALSE(mod->closed());
-  EXPECT_FALSE(engine_->GetStats(mod->participant()).ok());
+  EXPECT_EQ(media_->offers(mod->participant()), 0);
 }
 
 TEST_F(SignallingTest, LeaveEndsTheParticipantButNotTheSocket) {
@@ -262,7 +260,7 @@ TEST_F(SignallingTest, ResumeOnASecondSocketTakesOver) {
 
 TEST_F(SignallingTest, WithoutGraceADroppedSocketLeavesAtOnce) {
   hub_.reset();
-  hub_ = SignallingHub::Create(*rooms_, *engine_, {.reconnect_grace = absl::ZeroDuration()});
+  hub_ = SignallingHub::Create(*rooms_, *media_, {.reconnect_grace = absl::ZeroDuration()});
   auto guest = JoinGuest("Erika");
   guest->DropSocket();
   EXPECT_FALSE(Present(guest->participant()));

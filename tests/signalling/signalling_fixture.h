@@ -1,6 +1,6 @@
 // signalling/signalling_fixture.h: the GoogleTest fixture of the hub and
-// session tests: an in-memory RoomService on a ManualClock, an Engine on
-// 127.0.0.1, a SignallingHub, and Clients that stand in for browsers (a
+// session tests: an in-memory RoomService on a ManualClock, a FakeMedia
+// (the hub needs only a MediaConnector, no media workers), a SignallingHub, and Clients that stand in for browsers (a
 // session whose frames are collected instead of written to a socket).
 //
 //   TEST_F(SignallingTest, Something) {
@@ -9,8 +9,7 @@
 //     EXPECT_EQ(guest->Last("state")["state"], "running");
 //   }
 //
-// Thread contract: test code, one thread (the engine's workers run on their
-// own, but the hub, the service and the engine are driven from the test).
+// Thread contract: test code, one thread.
 #ifndef KONFERO_TESTS_SIGNALLING_SIGNALLING_FIXTURE_H_
 #define KONFERO_TESTS_SIGNALLING_SIGNALLING_FIXTURE_H_
 
@@ -21,7 +20,7 @@
 
 #include <gtest/gtest.h>
 
-#include "konfero/engine.h"
+#include "fake_media.h"
 #include "konfero/room_service.h"
 #include "konfero/signalling.h"
 #include "nlohmann/json.hpp"
@@ -119,17 +118,12 @@ class SignallingTest : public ::testing::Test {
     ASSERT_TRUE(access.ok()) << access.status();
     url_token_ = access->url_token;
 
-    Engine::Options eo;
-    eo.bind_address = "127.0.0.1";
-    eo.workers = 1;
-    auto engine = Engine::Start(*rooms_, eo);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = *std::move(engine);
+    media_ = std::make_unique<FakeMedia>(*rooms_);
 
     SignallingOptions so;
     so.reconnect_grace = kGrace;
     so.max_frame_bytes = 16 * 1024;
-    hub_ = SignallingHub::Create(*rooms_, *engine_, so);
+    hub_ = SignallingHub::Create(*rooms_, *media_, so);
   }
 
   std::string Login(std::string_view login, std::string_view password) {
@@ -177,7 +171,7 @@ class SignallingTest : public ::testing::Test {
 
   ManualClock clock_;
   std::unique_ptr<RoomService> rooms_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<FakeMedia> media_;
   std::unique_ptr<SignallingHub> hub_;
   std::string alice_, bob_, eve_;  // session tokens; alice is an admin
   RoomId room_{};

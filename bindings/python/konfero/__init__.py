@@ -25,3 +25,23 @@ from ._konfero import *  # noqa: F401,F403  (the public API is the extension's)
 # Everything public the extension defines, so `from konfero import *` and
 # documentation tools see the same names as the stubs.
 __all__ = [name for name in dir(_konfero) if not name.startswith("_")]
+
+
+def attach_to_asyncio(queue, loop=None):
+    """Applies the media workers' reports from ``queue`` (a TaskQueue) on the
+    asyncio event loop, as soon as they arrive (no polling):
+
+        queue = konfero.TaskQueue()
+        engine = konfero.Engine.start(service, konfero.EngineOptions(), queue)
+        konfero.attach_to_asyncio(queue)
+
+    Returns a function that detaches it again."""
+    import asyncio
+
+    loop = loop or asyncio.get_event_loop()
+    fd = queue.fileno()
+    loop.add_reader(fd, queue.run_pending)
+    return lambda: loop.remove_reader(fd)
+
+
+__all__.append("attach_to_asyncio")

@@ -6,12 +6,20 @@
 //   konfero::ManualClock clock(absl::FromUnixSeconds(1'700'000'000));
 //   clock.Advance(absl::Minutes(2));
 //
-// Thread contract: SystemClock may be called from any thread. ManualClock is
-// safe to read from any thread; Advance/Set race only with each other.
+// Media timers (ICE consent, DTLS, RTP timeouts) run on a MonotonicClock
+// instead, which an NTP step or a change of the system time does not move:
+//
+//   konfero::ManualMonotonicClock media_clock;
+//   media_clock.Advance(absl::Seconds(5));
+//
+// Thread contract: SystemClock and SteadyClock may be called from any
+// thread. The manual clocks are safe to read from any thread; Advance/Set
+// race only with each other.
 #ifndef KONFERO_CLOCK_H_
 #define KONFERO_CLOCK_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 #include "absl/time/clock.h"
@@ -48,6 +56,36 @@ class ManualClock final : public Clock {
 
  private:
   std::atomic<int64_t> nanos_;
+};
+
+// Monotonic time in microseconds since an arbitrary origin.
+class MonotonicClock {
+ public:
+  virtual ~MonotonicClock() = default;
+  virtual int64_t NowMicros() const = 0;
+};
+
+// std::chrono::steady_clock (CLOCK_MONOTONIC).
+class SteadyClock final : public MonotonicClock {
+ public:
+  int64_t NowMicros() const override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+// A monotonic clock that moves only when told to (forward only).
+class ManualMonotonicClock final : public MonotonicClock {
+ public:
+  explicit ManualMonotonicClock(int64_t start_us = 1'000'000) : micros_(start_us) {}
+  int64_t NowMicros() const override { return micros_.load(std::memory_order_acquire); }
+  void Advance(absl::Duration d) {
+    micros_.fetch_add(absl::ToInt64Microseconds(d), std::memory_order_acq_rel);
+  }
+
+ private:
+  std::atomic<int64_t> micros_;
 };
 
 }  // namespace konfero

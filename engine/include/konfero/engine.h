@@ -1,31 +1,36 @@
-// konfero/engine.h: the media engine: WebRTC transports and audio mixing for
-// the rooms of a RoomService.
+// konfero/engine.h: the media engine: WebRTC and plain-RTP legs, audio
+// mixing and video forwarding for the rooms of a RoomService.
 //
 // An Engine runs media workers (one thread, one event loop and one UDP port
-// each). A participant that joined through the RoomService connects its
-// browser (or aiortc, or any WebRTC peer) with an SDP offer; Connect()
-// returns the answer. From then on its audio is mixed with the others of
-// its room (each hears the mix without itself; guests on hold hear a
-// waiting sound), and its data channels carry the room's chat.
+// for WebRTC each; a room lives on one). A participant that joined through
+// the RoomService gets a media leg:
+//   - a browser (or aiortc, or any WebRTC peer) offers SDP; Connect()
+//     returns the answer (or the engine offers: CreateOffer/AcceptAnswer);
+//   - a phone, through a SIP front end, or any plain RTP/AVP endpoint
+//     (ffmpeg, a gateway) offers SDP; ConnectRtp() returns the answer (or
+//     CreateRtpOffer/AcceptRtpAnswer). PCMU, PCMA, G.722 and Opus; DTMF as
+//     RFC 4733 events or in-band tones.
+// Every participant, whatever its leg, hears the mix of the others; while
+// it waits or the conference is on hold it hears the waiting sound. The
+// room's chat travels on the signalling channel, not on data channels.
 //
-//   konfero::Engine::Options options{.bind_address = "127.0.0.1"};
-//   auto engine = konfero::Engine::Start(service, options);
+//   auto queue = *konfero::TaskQueue::Create();   // or your event loop
+//   auto engine = *konfero::Engine::Start(service, {.bind_address = "127.0.0.1",
+//                                                  .executor = queue.get()});
 //   auto joined = service.JoinAsMember(session, room);
-//   auto answer = (*engine)->Connect(joined->participant, offer_sdp);
-//   // ... on the control thread, regularly (e.g. every 20-50 ms):
-//   (*engine)->Poll();
+//   auto answer = engine->Connect(joined->participant, offer_sdp);
 //
 // Thread contract: the Engine is driven by the RoomService's control
-// thread: Start, Connect, Disconnect, Poll, GetStats, GetTotals and the
-// destructor are called there. The engine subscribes to the service's
-// events on that thread and posts the media work to its workers; what the
-// workers report (chat from data channels, a peer whose consent expired) is
-// queued and applied to the RoomService by Poll(). The media path takes no
-// lock.
+// thread: Start, every method and the destructor are called there. The
+// engine subscribes to the service's events on that thread and sends the
+// media work to its workers as typed commands; what the workers report
+// (a leg that failed, a DTMF digit, the active speaker) reaches the control
+// thread as tasks on Options::executor. The media path takes no lock.
 #ifndef KONFERO_ENGINE_H_
 #define KONFERO_ENGINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,124 +41,93 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "konfero/audio/mixer.h"
+#include "konfero/clock.h"
+#include "konfero/executor.h"
+#include "konfero/media_connector.h"
+#include "konfero/media_types.h"
 #include "konfero/room_service.h"
 
 namespace konfero {
 
-enum class PeerState {
-  kConnecting,    // answer sent; ICE/DTLS in progress
-  kConnected,     // DTLS up: media and data channels flow
-  kDisconnected,  // consent not refreshed for a few seconds
-  kFailed,        // consent expired or DTLS failed: the participant leaves
-  kClosed,
-};
-std::string_view ToString(PeerState s);
-
-// Video: a participant publishes its camera and, optionally, its screen
-// share, each on a video section of its offer that it sends on (the first
-// such section is the camera, the second the screen share; simulcast with
-// a=simulcast/rid, up to three layers). Every video section it can receive
-// on is a slot the SFU fills with another participant's camera or screen
-// share; which participant is in which slot, and who the active speaker
-// is, the engine sends on the participant's "control" data channel (see
-// docs/sfu.md).
-enum class VideoSource { kCamera, kScreen };
-
-// What a subscriber asks of one slot: the size of the tile that shows it
-// (the SFU picks the simulcast layer that fits; 0: no limit), or nothing
-// at all while the tile is hidden.
-struct VideoSubscription {
-  bool paused = false;
-  int max_width = 0;
-  int max_height = 0;
-};
-
-// Test hook: what the network would do to the packets the server sends a
-// participant (random loss, a rate limit that drops what exceeds it).
-struct NetworkImpairment {
-  double loss = 0;              // 0..1
-  int64_t max_bitrate_bps = 0;  // 0: none
-};
-
-struct PeerStats {
-  PeerState state = PeerState::kConnecting;
-  uint64_t rtp_packets_in = 0;
-  uint64_t rtp_packets_out = 0;
-  uint64_t bytes_in = 0;
-  uint64_t bytes_out = 0;
-  uint64_t srtp_failures = 0;      // authentication or replay failures
-  uint64_t data_messages_in = 0;
-  uint64_t data_messages_out = 0;
-  // Video.
-  uint64_t video_packets_in = 0;      // from the participant (incl. RTX)
-  uint64_t video_packets_out = 0;     // to it (incl. RTX, before impairment)
-  uint64_t rtx_packets_out = 0;       // retransmissions answering its NACKs
-  uint64_t nacks_in = 0;              // NACK messages it sent
-  uint64_t keyframe_requests_in = 0;  // PLI/FIR it sent
-  uint64_t keyframe_requests_out = 0; // PLIs the SFU sent it (as publisher)
-  uint64_t transport_feedback_out = 0;
-  uint64_t layer_switches = 0;        // source switches on its slots
-  uint64_t impairment_drops = 0;
-  int64_t bandwidth_estimate_bps = 0; // its downlink, as the SFU estimates it
-};
-
-// Sums of PeerStats over the peers the engine has now (a peer's counts
-// leave the sums when its connection closes), for metrics.
-struct EngineTotals {
-  int peers = 0;
-  uint64_t rtp_packets_in = 0;
-  uint64_t rtp_packets_out = 0;
-  uint64_t bytes_in = 0;
-  uint64_t bytes_out = 0;
-  uint64_t layer_switches = 0;
-  // The workers' 20 ms media ticks (mixing every room, sending the mixes)
-  // since the engine started: how many, their total and longest duration.
-  uint64_t mixer_ticks = 0;
-  double mixer_tick_seconds = 0;
-  double mixer_tick_max_seconds = 0;
-};
-
-class Engine {
+class Engine : public MediaConnector {
  public:
   struct Options {
-    // The address the workers bind; their UDP ports are `port`, `port` + 1,
-    // ... (0: any free port).
+    // The address the workers bind; their WebRTC UDP ports are `port`,
+    // `port` + 1, ... (0: any free port).
     std::string bind_address = "127.0.0.1";
     uint16_t port = 0;
     // Media workers (threads); 0: one per core. A room lives on one.
     int workers = 0;
-    // Addresses announced in ICE candidates (for a server behind NAT);
-    // empty: the bound address.
+    // Addresses announced in ICE candidates and plain-RTP SDP (for a
+    // server behind NAT); empty: the bound address.
     std::vector<std::string> announced_addresses;
-    // A peer that sends no valid ICE consent check for this long is dropped
-    // and leaves its room (RFC 7675: 30 s).
+    // A WebRTC peer that sends no valid ICE consent check for this long is
+    // dropped and leaves its room (RFC 7675: 30 s).
     absl::Duration consent_timeout = absl::Seconds(30);
+    // Plain-RTP legs take an even port and the next one (RTCP) from this
+    // range; 0 and 0: ports the system picks.
+    uint16_t rtp_port_min = 0;
+    uint16_t rtp_port_max = 0;
     audio::MixerConfig mixer;
+    // Required: runs the workers' reports on the control thread. Must
+    // outlive the engine; tasks it runs after the engine is gone do nothing.
+    ControlExecutor* executor = nullptr;
+    // The media timers' clock (ICE consent, DTLS, RTP timeouts, RTCP); null:
+    // the system's monotonic clock. Must outlive the engine.
+    const MonotonicClock* clock = nullptr;
   };
 
-  // `rooms` must outlive the engine.
+  // `rooms` must outlive the engine. InvalidArgument for bad options.
   static absl::StatusOr<std::unique_ptr<Engine>> Start(RoomService& rooms,
                                                        Options options);
-  virtual ~Engine() = default;
 
+  // ---- WebRTC legs ---------------------------------------------------------------
   // The participant (present in `rooms`) offers; returns the SDP answer.
-  // A second Connect for the same participant replaces its transport (a
-  // reconnect, or an ICE restart with new credentials).
-  virtual absl::StatusOr<std::string> Connect(ParticipantId participant,
-                                              std::string_view offer) = 0;
-  // The reverse: the engine offers (audio with the mix, a data channel),
-  // the participant's peer answers. A new offer replaces one still waiting.
+  // A second Connect for the same participant renegotiates (the same
+  // transport), restarts ICE (the same DTLS endpoint, new credentials) or
+  // replaces its transport (a reconnect).
+  absl::StatusOr<std::string> Connect(ParticipantId participant,
+                                      std::string_view offer) override = 0;
+  // The reverse: the engine offers (audio with the mix, a "control" data
+  // channel), the participant's peer answers. A new offer replaces one
+  // still waiting.
   virtual absl::StatusOr<std::string> CreateOffer(ParticipantId participant) = 0;
   // FailedPrecondition without a waiting offer; InvalidArgument, and the
   // offer keeps waiting, for an answer that does not fit it.
   virtual absl::Status AcceptAnswer(ParticipantId participant,
                                     std::string_view answer) = 0;
-  virtual absl::Status Disconnect(ParticipantId participant) = 0;
-  // Applies what the workers reported; returns how many reports it applied.
-  virtual int Poll() = 0;
+
+  // ---- Plain-RTP legs --------------------------------------------------------------
+  // The participant's RTP/AVP offer (a phone's INVITE); returns the answer.
+  // A second ConnectRtp for a participant with a plain-RTP leg is a
+  // re-offer on the same leg (hold with sendonly, resume, a new address).
+  // InvalidArgument for an offer without a usable audio section (SRTP,
+  // no common codec), naming why.
+  virtual absl::StatusOr<std::string> ConnectRtp(ParticipantId participant,
+                                                 std::string_view offer,
+                                                 const RtpLegOptions& options = {}) = 0;
+  // The engine offers RTP/AVP (an INVITE without SDP gets our offer in the
+  // 200 and answers in the ACK).
+  virtual absl::StatusOr<std::string> CreateRtpOffer(ParticipantId participant,
+                                                     const RtpLegOptions& options = {}) = 0;
+  virtual absl::Status AcceptRtpAnswer(ParticipantId participant,
+                                       std::string_view answer) = 0;
+  // Sends DTMF to a plain-RTP leg as RFC 4733 events, one digit after the
+  // other. InvalidArgument for a character that is not 0-9, *, #, A-D;
+  // FailedPrecondition if the leg negotiated no telephone-event.
+  virtual absl::Status SendDtmf(ParticipantId participant, std::string_view digits) = 0;
+  // Called on the control thread for each digit a leg receives (RFC 4733
+  // events count once; in-band tones once per tone).
+  using DtmfHandler = std::function<void(ParticipantId participant, char digit)>;
+  virtual void SetDtmfHandler(DtmfHandler handler) = 0;
+
+  // ---- Any leg -----------------------------------------------------------------------
+  // Closes the participant's media leg (it stays in its room).
+  absl::Status Disconnect(ParticipantId participant) override = 0;
   virtual absl::StatusOr<PeerStats> GetStats(ParticipantId participant) = 0;
   virtual EngineTotals GetTotals() const = 0;
 
+  // ---- Video (WebRTC legs) -----------------------------------------------------------
   // The subscriber's wish for the slot with this mid. NotFound for an
   // unknown participant or mid; InvalidArgument for negative sizes.
   virtual absl::Status SetVideoSubscription(ParticipantId subscriber, std::string_view mid,
@@ -169,7 +143,7 @@ class Engine {
                                            const NetworkImpairment& impairment) = 0;
   // The room's active speaker (the mixer's newest current speaker), if any.
   virtual std::optional<ParticipantId> ActiveSpeaker(RoomId room) const = 0;
-  // The UDP endpoints the workers listen on ("127.0.0.1:40000", ...).
+  // The UDP endpoints the workers listen on for WebRTC ("127.0.0.1:40000", ...).
   virtual std::vector<std::string> listen_addresses() const = 0;
 };
 

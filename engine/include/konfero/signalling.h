@@ -1,7 +1,8 @@
 // konfero/signalling.h: the signalling protocol (docs/protocol.md) between a
 // browser's WebSocket and the engine, so that servers only carry frames.
 //
-// A server makes one SignallingHub for its RoomService and Engine, opens a
+// A server makes one SignallingHub for its RoomService and its media (an
+// Engine, or anything else that implements MediaConnector), opens a
 // SignallingSession per WebSocket and feeds it the socket's text frames;
 // the session answers through the callbacks it was opened with.
 //
@@ -12,7 +13,7 @@
 //   session->OnMessage(R"({"type":"hello","version":1})");
 //   ...
 //   session->OnSocketClosed();   // the participant keeps its seat for the grace period
-//   // regularly, on the control thread (with Engine::Poll):
+//   // every few hundred ms, on the control thread (ends reconnect graces):
 //   hub->Poll();
 //
 // Behaviour beyond docs/protocol.md:
@@ -34,12 +35,12 @@
 //   - A participant whose grace ran out leaves as disconnected
 //     (RoomService::Disconnect); Shutdown() makes everyone leave normally.
 //   - Frames follow the RoomService's events, whoever caused them (the REST
-//     API, the engine dropping a peer): each session gets its `state` and
+//     API, the engine dropping a leg): each session gets its `state` and
 //     its room's `participants` when they changed, lobby watchers their
 //     `rooms` list when it changed.
 //
 // Thread contract: everything here runs on the RoomService's control thread
-// (the thread that also calls Engine::Poll). Callbacks are called on it,
+// (the thread that also drives the Engine). Callbacks are called on it,
 // possibly from inside OnMessage or Poll, and also from inside RoomService
 // calls made by others (their events reach the sockets). They must not call
 // back into the hub or a session, nor destroy one (queue the frame, close
@@ -54,7 +55,7 @@
 #include <string_view>
 
 #include "absl/time/time.h"
-#include "konfero/engine.h"
+#include "konfero/media_connector.h"
 #include "konfero/room_service.h"
 
 namespace konfero {
@@ -99,8 +100,8 @@ class SignallingHub {
     std::string source_address;  // for rate limits and logs (no secrets)
   };
 
-  // `rooms` and `engine` must outlive the hub.
-  static std::unique_ptr<SignallingHub> Create(RoomService& rooms, Engine& engine,
+  // `rooms` and `media` must outlive the hub.
+  static std::unique_ptr<SignallingHub> Create(RoomService& rooms, MediaConnector& media,
                                                SignallingOptions options = {});
   virtual ~SignallingHub() = default;
 

@@ -19,11 +19,17 @@ sctp::DtlsRole SctpRole(dtls::DtlsRole role) {
                                          : sctp::DtlsRole::kServer;
 }
 
+// The sans-I/O protocol pieces take absl::Time; they are handed the
+// worker's monotonic clock, never the wall clock (only differences and
+// deadlines on the same clock matter to them).
+absl::Time Monotonic(int64_t now_us) { return absl::FromUnixMicros(now_us); }
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PeerTransport>> PeerTransport::Create(
     PeerSetup setup, std::shared_ptr<const dtls::DtlsCertificate> certificate,
-    Owner& owner, std::shared_ptr<PeerCounters> counters, absl::Time now) {
+    Owner& owner, std::shared_ptr<LegCounters> counters, int64_t now_us) {
+  const absl::Time now = Monotonic(now_us);
   stun::IceLiteOptions ice_options;
   ice_options.failed_after = setup.consent_timeout;
   ice_options.disconnected_after =
@@ -45,7 +51,7 @@ absl::StatusOr<std::unique_ptr<PeerTransport>> PeerTransport::Create(
 PeerTransport::PeerTransport(PeerSetup setup, stun::IceLiteAgent ice,
                              std::unique_ptr<dtls::DtlsTransport> dtls,
                              Owner& owner,
-                             std::shared_ptr<PeerCounters> counters)
+                             std::shared_ptr<LegCounters> counters)
     : setup_(std::move(setup)),
       ice_(std::move(ice)),
       dtls_(std::move(dtls)),
@@ -73,11 +79,13 @@ void PeerTransport::SetState(PeerState state) {
   }
   state_ = state;
   counters_->state.store(state, std::memory_order_relaxed);
-  owner_.OnStateChanged(*this, state);
+  owner_.OnStateChanged(*this, state, failure_reason_);
 }
 
 bool PeerTransport::HandleStun(absl::Span<const uint8_t> datagram,
-                               const net::IpEndpoint& from, absl::Time now) {
+                               const net::IpEndpoint& from, int64_t now_us) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  const absl::Time now = Monotonic(now_us);
   const std::optional<absl::Time> before = ice_.last_valid_request();
   std::optional<std::vector<uint8_t>> response =
       ice_.HandleStunRequest(datagram, from, now);
@@ -87,7 +95,9 @@ bool PeerTransport::HandleStun(absl::Span<const uint8_t> datagram,
 }
 
 void PeerTransport::HandleDtls(absl::Span<const uint8_t> datagram,
-                               const net::IpEndpoint& from, absl::Time now) {
+                               const net::IpEndpoint& from, int64_t now_us) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  const absl::Time now = Monotonic(now_us);
   if (state_ == PeerState::kClosed || state_ == PeerState::kFailed) return;
   last_dtls_source_ = from;
   const bool was_connected = dtls_->state() == dtls::DtlsState::kConnected;
@@ -169,6 +179,7 @@ void PeerTransport::FlushDtls() {
 
 void PeerTransport::HandleRtpOrRtcp(absl::Span<uint8_t> datagram,
                                     int64_t arrival_us) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
   if (!srtp_) return;
   counters_->bytes_in.fetch_add(datagram.size(), std::memory_order_relaxed);
   if (rtp::IsRtcp(datagram)) {
@@ -279,7 +290,7 @@ bool PeerTransport::Impaired(size_t bytes, int64_t now_us) {
   return false;
 }
 
-void PeerTransport::SetEgressImpairment(const EgressImpairment& impairment) {
+void PeerTransport::SetEgressImpairment(const NetworkImpairment& impairment) {
   impairment_ = impairment;
   impairment_tokens_ = 0;
   impairment_refill_us_ = 0;
@@ -340,7 +351,7 @@ void PeerTransport::SendRtcp(absl::Span<const uint8_t> rtcp) {
                       *ice_.selected_address());
 }
 
-void PeerTransport::SendAudio(const audio::EncodedFrame& frame) {
+void PeerTransport::SendAudio(const audio::EncodedFrame& frame, int64_t /*now_us*/) {
   if (!srtp_ || !ice_.selected_address()) return;
   const size_t size = transport::WriteAudioRtp(
       frame, setup_.audio,
@@ -368,7 +379,9 @@ void PeerTransport::SendData(std::string_view label, sctp::MessageKind kind,
   FlushSctp();
 }
 
-void PeerTransport::OnTimer(absl::Time now, int64_t now_us) {
+void PeerTransport::OnTimer(int64_t now_us) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  const absl::Time now = Monotonic(now_us);
   if (state_ == PeerState::kClosed || state_ == PeerState::kFailed) return;
   if (srtp_ && feedback_ssrc_ != 0) {
     if (std::optional<rtp::TransportFeedback> fb =
@@ -420,7 +433,7 @@ void PeerTransport::OnAssociationDown(sctp::SctpAssociation*,
 void PeerTransport::OnChannelOpen(sctp::SctpAssociation*,
                                   const sctp::DataChannelInfo& channel) {
   channels_[channel.stream_id] = channel.label;
-  owner_.OnDataChannelOpen(*this, channel.label);
+  if (channel.label == kControlChannel) owner_.OnControlChannelOpen(*this);
 }
 
 void PeerTransport::OnMessage(sctp::SctpAssociation*, uint16_t stream_id,
@@ -429,7 +442,13 @@ void PeerTransport::OnMessage(sctp::SctpAssociation*, uint16_t stream_id,
   auto it = channels_.find(stream_id);
   if (it == channels_.end()) return;
   counters_->data_messages_in.fetch_add(1, std::memory_order_relaxed);
-  owner_.OnDataMessage(*this, it->second, kind, message);
+  // Only the control channel's text is read; nothing is ever relayed.
+  if (it->second != kControlChannel || kind != sctp::MessageKind::kText) {
+    counters_->data_messages_dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  owner_.OnControlMessage(
+      *this, std::string_view(reinterpret_cast<const char*>(message.data()), message.size()));
 }
 
 void PeerTransport::OnChannelClosed(sctp::SctpAssociation*, uint16_t stream_id) {

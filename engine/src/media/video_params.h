@@ -20,11 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "konfero/media_types.h"
 #include "video/video_codec.h"
 
 namespace konfero::media {
-
-enum class VideoSourceKind : uint8_t { kCamera = 0, kScreen = 1 };
 
 struct VideoCodecParams {
   video::VideoCodec codec = video::VideoCodec::kVp8;
@@ -46,7 +45,7 @@ struct VideoExtensionIds {
 // A section the peer sends video on.
 struct VideoPublicationParams {
   std::string mid;
-  VideoSourceKind source = VideoSourceKind::kCamera;
+  VideoSource source = VideoSource::kCamera;
   std::vector<VideoCodecParams> codecs;
   // Simulcast: the rids in the order of a=simulcast:send (empty without).
   std::vector<std::string> rids;

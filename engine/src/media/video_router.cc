@@ -51,7 +51,7 @@ const VideoCodecParams* CodecByRtxPayloadType(const std::vector<VideoCodecParams
 VideoRouter::VideoRouter() = default;
 VideoRouter::~VideoRouter() = default;
 
-VideoRouter::PublicationKey VideoRouter::KeyOf(ParticipantId p, VideoSourceKind s) {
+VideoRouter::PublicationKey VideoRouter::KeyOf(ParticipantId p, VideoSource s) {
   return (ToInt(p) << 1) | static_cast<uint64_t>(s);
 }
 
@@ -133,7 +133,7 @@ void VideoRouter::UpdatePeer(VideoPeer& peer) {
   // Publications: one whose section (mid) stays keeps its state and
   // viewers; a new section is a new publication; a gone one is removed.
   std::vector<Subscriber*> freed;
-  for (VideoSourceKind s : {VideoSourceKind::kCamera, VideoSourceKind::kScreen}) {
+  for (VideoSource s : {VideoSource::kCamera, VideoSource::kScreen}) {
     const PublicationKey key = KeyOf(id, s);
     const VideoPublicationParams* now = nullptr;
     for (const VideoPublicationParams& p : video.publications) {
@@ -169,7 +169,7 @@ void VideoRouter::RemovePeer(ParticipantId participant) {
   auto it = peers_.find(participant);
   if (it == peers_.end()) return;
   std::vector<Subscriber*> freed;  // subscribers with a slot that showed it
-  for (VideoSourceKind s : {VideoSourceKind::kCamera, VideoSourceKind::kScreen}) {
+  for (VideoSource s : {VideoSource::kCamera, VideoSource::kScreen}) {
     RemovePublication(KeyOf(participant, s), freed);
   }
   // Tell them now: AssignSlots reports only the slots it changes itself, so
@@ -202,7 +202,7 @@ void VideoRouter::SetActiveSpeaker(ParticipantId participant) {
 }
 
 absl::Status VideoRouter::SetSubscription(ParticipantId subscriber, std::string_view mid,
-                                          const VideoSubscriptionSettings& settings) {
+                                          const VideoSubscription& settings) {
   if (settings.max_width < 0 || settings.max_height < 0) {
     return absl::InvalidArgumentError("max_width and max_height must be >= 0");
   }
@@ -233,7 +233,7 @@ absl::Status VideoRouter::SetSubscription(ParticipantId subscriber, std::string_
 }
 
 absl::Status VideoRouter::SetPublicationPaused(ParticipantId publisher,
-                                               VideoSourceKind source, bool paused) {
+                                               VideoSource source, bool paused) {
   Publication* pub = FindPublication(KeyOf(publisher, source));
   if (pub == nullptr) {
     return absl::NotFoundError(absl::StrCat("participant ", ToInt(publisher),
@@ -512,7 +512,7 @@ void VideoRouter::Allocate(Subscriber& sub, int64_t now_us) {
     Publication* pub = slot.bound ? FindPublication(*slot.bound) : nullptr;
     if (pub == nullptr) continue;
     sfu::SubscriptionDemand d;
-    d.priority = pub->source == VideoSourceKind::kScreen
+    d.priority = pub->source == VideoSource::kScreen
                      ? sfu::SubscriptionDemand::Priority::kScreenShare
                  : pub->publisher == active_speaker_
                      ? sfu::SubscriptionDemand::Priority::kActiveSpeaker

@@ -52,12 +52,6 @@
 
 namespace konfero::media {
 
-struct VideoSubscriptionSettings {
-  bool paused = false;
-  int max_width = 0;   // the tile size the subscriber shows; 0: no limit
-  int max_height = 0;
-};
-
 class VideoRouter {
  public:
   VideoRouter();
@@ -75,8 +69,8 @@ class VideoRouter {
   void SetOnHold(ParticipantId participant, bool on_hold);
   void SetActiveSpeaker(ParticipantId participant);
   absl::Status SetSubscription(ParticipantId subscriber, std::string_view mid,
-                               const VideoSubscriptionSettings& settings);
-  absl::Status SetPublicationPaused(ParticipantId publisher, VideoSourceKind source,
+                               const VideoSubscription& settings);
+  absl::Status SetPublicationPaused(ParticipantId publisher, VideoSource source,
                                     bool paused);
 
   void OnRtp(VideoPeer& from, absl::Span<uint8_t> packet, int64_t now_us);
@@ -102,7 +96,7 @@ class VideoRouter {
   struct Publication {
     ParticipantId publisher{};
     VideoPeer* transport = nullptr;
-    VideoSourceKind source = VideoSourceKind::kCamera;
+    VideoSource source = VideoSource::kCamera;
     std::string mid;
     std::vector<VideoCodecParams> codecs;
     std::vector<Layer> layers;  // rid order, or the announced SSRCs
@@ -118,7 +112,7 @@ class VideoRouter {
   struct Slot {
     VideoSlotParams params;
     std::optional<PublicationKey> bound;
-    VideoSubscriptionSettings settings;
+    VideoSubscription settings;
     sfu::StreamRewriter rewriter{90000};
     sfu::LayerSelector selector;
     video::Vp8Continuity vp8;
@@ -144,7 +138,7 @@ class VideoRouter {
     bool rtx = false;
   };
 
-  static PublicationKey KeyOf(ParticipantId p, VideoSourceKind s);
+  static PublicationKey KeyOf(ParticipantId p, VideoSource s);
   void AddPublication(VideoPeer& peer, const VideoPublicationParams& params);
   void RemovePublication(PublicationKey key, std::vector<Subscriber*>& freed);
   // Forwarded to nobody: paused (camera off), or no packets for a while

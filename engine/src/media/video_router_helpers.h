@@ -11,9 +11,7 @@
 
 namespace konfero::media {
 
-inline std::string_view SourceName(VideoSourceKind s) {
-  return s == VideoSourceKind::kScreen ? "screen" : "camera";
-}
+inline std::string_view SourceName(VideoSource s) { return ToString(s); }
 
 // The subscriber's (or publisher's) negotiated parameters for `codec`.
 inline const VideoCodecParams* CodecByKind(const std::vector<VideoCodecParams>& codecs,

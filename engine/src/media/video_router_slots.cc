@@ -49,7 +49,7 @@ void VideoRouter::AssignSlots() {
       }
       const auto rank = [&](const Publication* p) {
         const auto spoke = last_spoke_.find(p->publisher);
-        return std::make_tuple(p->source == VideoSourceKind::kScreen ? 0 : 1,
+        return std::make_tuple(p->source == VideoSource::kScreen ? 0 : 1,
                                p->publisher == active_speaker_ ? 0 : 1,
                                spoke == last_spoke_.end() ? 0 : -spoke->second, p->order);
       };
@@ -137,7 +137,7 @@ void VideoRouter::OnControlMessage(VideoPeer& from, std::string_view text) {
     const std::string source = message["source"].get<std::string>();
     if (source == "camera" || source == "screen") {
       (void)SetPublicationPaused(
-          id, source == "screen" ? VideoSourceKind::kScreen : VideoSourceKind::kCamera,
+          id, source == "screen" ? VideoSource::kScreen : VideoSource::kCamera,
           boolean("paused"));
     }
   }

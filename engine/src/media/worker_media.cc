@@ -1,9 +1,12 @@
-// worker_media.cc: demultiplexing, mixing ticks and data relay on a worker.
+// worker_media.cc: commands, demultiplexing, mixing ticks and timers on a
+// worker.
 #include "media/worker_media.h"
 
 #include <chrono>
+#include <type_traits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "stun/stun_message.h"
 
 namespace konfero::media {
@@ -12,29 +15,25 @@ namespace {
 constexpr auto kTickPeriod = std::chrono::milliseconds(20);
 constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(10);
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 WorkerMedia::WorkerMedia(audio::MixerConfig mixer_config,
                          std::shared_ptr<const dtls::DtlsCertificate> certificate,
-                         ReportSink& reports)
+                         ReportSink& reports, const MonotonicClock& clock)
     : mixer_config_(std::move(mixer_config)),
       certificate_(std::move(certificate)),
-      reports_(reports) {}
+      reports_(reports),
+      clock_(clock) {}
 
 WorkerMedia::~WorkerMedia() = default;
 
 void WorkerMedia::Attach(transport::Worker& worker) {
   worker_ = &worker;
+  sender_ = &worker;
   worker.Post([this] {
+    KONFERO_DCHECK_RUN_ON(&worker_thread_);
     tick_timer_ = std::make_unique<boost::asio::steady_timer>(worker_->io());
-    housekeeping_timer_ =
-        std::make_unique<boost::asio::steady_timer>(worker_->io());
+    housekeeping_timer_ = std::make_unique<boost::asio::steady_timer>(worker_->io());
     next_tick_ = std::chrono::steady_clock::now() + kTickPeriod;
     ScheduleTick();
     ScheduleHousekeeping();
@@ -42,63 +41,132 @@ void WorkerMedia::Attach(transport::Worker& worker) {
 }
 
 void WorkerMedia::Shutdown() {
+  // After the worker thread stopped: the destructor's thread takes over.
+  worker_thread_.Detach();
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
   shut_down_ = true;
   if (tick_timer_) tick_timer_->cancel();
   if (housekeeping_timer_) housekeeping_timer_->cancel();
-  for (auto& [room_id, room] : rooms_) {
-    for (auto& [id, peer] : room.peers) peer.transport->Close();
-  }
+  for (auto& [id, entry] : legs_) entry->leg->Close();
   by_ufrag_.clear();
   by_address_.clear();
+  legs_.clear();
   rooms_.clear();
 }
 
-void WorkerMedia::AddPeer(PeerSetup setup,
-                          std::shared_ptr<PeerCounters> counters) {
-  RemovePeer(setup.participant);  // a reconnect replaces the old transport
-  RoomEntry& room = rooms_[setup.room];
-  if (!room.mixer) {
-    absl::StatusOr<std::unique_ptr<audio::Mixer>> mixer =
-        audio::Mixer::Create(mixer_config_);
-    if (!mixer.ok()) {
-      counters->state.store(PeerState::kFailed);
-      reports_.Deliver({Report::Kind::kStateChanged, setup.participant,
-                       PeerState::kFailed, std::string(mixer.status().message())});
-      return;
-    }
-    room.mixer = *std::move(mixer);
-  }
-  if (!room.video) room.video = std::make_unique<VideoRouter>();
-  absl::StatusOr<audio::ParticipantId> mixer_id =
-      room.mixer->AddParticipant(audio::Codec::kOpus);
-  const ParticipantId participant = setup.participant;
-  const std::string ufrag = setup.local_ice.ufrag;
-  absl::StatusOr<std::unique_ptr<PeerTransport>> transport =
-      mixer_id.ok() ? PeerTransport::Create(std::move(setup), certificate_, *this,
-                                            counters, absl::Now())
-                    : absl::StatusOr<std::unique_ptr<PeerTransport>>(mixer_id.status());
-  if (!transport.ok()) {
-    if (mixer_id.ok()) (void)room.mixer->RemoveParticipant(*mixer_id);
-    counters->state.store(PeerState::kFailed);
-    reports_.Deliver({Report::Kind::kStateChanged, participant,
-                     PeerState::kFailed, std::string(transport.status().message())});
-    return;
-  }
-  by_ufrag_[ufrag] = transport->get();
-  room.video->AddPeer(**transport, /*on_hold=*/false);
-  room.peers[participant] =
-      PeerEntry{*std::move(transport), *mixer_id, std::move(counters)};
+void WorkerMedia::Apply(MediaCommand command) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  if (shut_down_) return;
+  std::visit([this](auto& c) { Handle(c); }, command);
 }
 
-WorkerMedia::PeerEntry* WorkerMedia::FindPeer(ParticipantId participant,
-                                              RoomEntry** room_out) {
-  for (auto& [room_id, room] : rooms_) {
-    auto it = room.peers.find(participant);
-    if (it == room.peers.end()) continue;
-    if (room_out) *room_out = &room;
-    return &it->second;
+// ---- Legs ------------------------------------------------------------------------------
+
+absl::StatusOr<WorkerMedia::RoomEntry*> WorkerMedia::RoomFor(RoomId room_id) {
+  std::unique_ptr<RoomEntry>& room = rooms_[room_id];
+  if (!room) {
+    absl::StatusOr<std::unique_ptr<audio::Mixer>> mixer = audio::Mixer::Create(mixer_config_);
+    if (!mixer.ok()) {
+      rooms_.erase(room_id);
+      return mixer.status();
+    }
+    room = std::make_unique<RoomEntry>();
+    room->id = room_id;
+    room->mixer = *std::move(mixer);
+    room->video = std::make_unique<VideoRouter>();
   }
-  return nullptr;
+  return room.get();
+}
+
+absl::StatusOr<WorkerMedia::LegEntry*> WorkerMedia::Insert(std::unique_ptr<MediaLeg> leg,
+                                                           bool on_hold, bool muted) {
+  absl::StatusOr<RoomEntry*> room = RoomFor(leg->room());
+  if (!room.ok()) return room.status();
+  absl::StatusOr<audio::ParticipantId> mixer_id = (*room)->mixer->AddParticipant(leg->codec());
+  if (!mixer_id.ok()) {
+    if ((*room)->legs.empty()) rooms_.erase(leg->room());
+    return mixer_id.status();
+  }
+  auto entry = std::make_unique<LegEntry>();
+  entry->room = *room;
+  entry->mixer_id = *mixer_id;
+  entry->on_hold = on_hold;
+  (void)(*room)->mixer->SetOnHold(*mixer_id, on_hold);
+  (void)(*room)->mixer->SetMuted(*mixer_id, muted);
+  if (VideoPeer* video = leg->video()) (*room)->video->AddPeer(*video, on_hold);
+  entry->leg = std::move(leg);
+  LegEntry* raw = entry.get();
+  const ParticipantId participant = raw->leg->participant();
+  (*room)->legs[participant] = std::move(entry);
+  legs_[participant] = raw;
+  return raw;
+}
+
+void WorkerMedia::Fail(ParticipantId participant, LegCounters& counters, std::string reason) {
+  counters.state.store(PeerState::kFailed, std::memory_order_relaxed);
+  reports_.Deliver(LegStateChanged{participant, PeerState::kFailed, std::move(reason)});
+}
+
+void WorkerMedia::Handle(AddWebRtcLeg& c) {
+  const ParticipantId participant = c.setup.participant;
+  Remove(participant);  // a reconnect replaces the old transport
+  const std::string ufrag = c.setup.local_ice.ufrag;
+  absl::StatusOr<std::unique_ptr<PeerTransport>> transport = PeerTransport::Create(
+      std::move(c.setup), certificate_, *this, c.counters, clock_.NowMicros());
+  if (!transport.ok()) {
+    Fail(participant, *c.counters, std::string(transport.status().message()));
+    return;
+  }
+  PeerTransport* peer = transport->get();
+  absl::StatusOr<LegEntry*> entry = Insert(*std::move(transport), c.on_hold, c.muted);
+  if (!entry.ok()) {
+    Fail(participant, *c.counters, std::string(entry.status().message()));
+    return;
+  }
+  (*entry)->webrtc = peer;
+  by_ufrag_[ufrag] = peer;
+}
+
+void WorkerMedia::Handle(AddRtpLeg& c) {
+  const ParticipantId participant = c.setup.participant;
+  Remove(participant);
+  absl::StatusOr<std::unique_ptr<RtpLeg>> leg =
+      RtpLeg::Create(std::move(c.setup), c.counters, *this, clock_,
+                     worker_ != nullptr ? &worker_->io() : nullptr, sender_);
+  if (!leg.ok()) {
+    Fail(participant, *c.counters, std::string(leg.status().message()));
+    return;
+  }
+  RtpLeg* raw = leg->get();
+  absl::StatusOr<LegEntry*> entry = Insert(*std::move(leg), c.on_hold, c.muted);
+  if (!entry.ok()) {
+    Fail(participant, *c.counters, std::string(entry.status().message()));
+    return;
+  }
+  (*entry)->rtp = raw;
+}
+
+void WorkerMedia::Handle(UpdateRtpLeg& c) {
+  LegEntry* entry = Find(c.participant);
+  if (entry == nullptr || entry->rtp == nullptr) return;
+  if (absl::Status s = entry->rtp->Update(c.params, clock_.NowMicros()); !s.ok()) {
+    Fail(c.participant, entry->leg->counters(), std::string(s.message()));
+  }
+}
+
+void WorkerMedia::Handle(SendDigits& c) {
+  LegEntry* entry = Find(c.participant);
+  if (entry != nullptr && entry->rtp != nullptr) entry->rtp->SendDigits(c.digits);
+}
+
+WorkerMedia::LegEntry* WorkerMedia::Find(ParticipantId participant) {
+  auto it = legs_.find(participant);
+  return it == legs_.end() ? nullptr : it->second;
+}
+
+const MediaLeg* WorkerMedia::FindLeg(ParticipantId participant) const {
+  auto it = legs_.find(participant);
+  return it == legs_.end() ? nullptr : it->second->leg.get();
 }
 
 void WorkerMedia::ForgetAddresses(PeerTransport* peer) {
@@ -106,92 +174,82 @@ void WorkerMedia::ForgetAddresses(PeerTransport* peer) {
   absl::erase_if(by_ufrag_, [peer](const auto& kv) { return kv.second == peer; });
 }
 
-void WorkerMedia::RemovePeer(ParticipantId participant) {
-  RoomEntry* room = nullptr;
-  PeerEntry* peer = FindPeer(participant, &room);
-  if (!peer) return;
-  ForgetAddresses(peer->transport.get());
-  room->video->RemovePeer(participant);
-  peer->transport->Close();
-  (void)room->mixer->RemoveParticipant(peer->mixer_id);
-  const RoomId room_id = peer->transport->setup().room;
-  room->peers.erase(participant);
-  if (room->peers.empty()) rooms_.erase(room_id);
+void WorkerMedia::Remove(ParticipantId participant) {
+  LegEntry* entry = Find(participant);
+  if (entry == nullptr) return;
+  RoomEntry& room = *entry->room;
+  if (entry->webrtc != nullptr) ForgetAddresses(entry->webrtc);
+  if (entry->leg->video() != nullptr) room.video->RemovePeer(participant);
+  entry->leg->Close();
+  (void)room.mixer->RemoveParticipant(entry->mixer_id);
+  if (room.active_speaker == participant) room.active_speaker.reset();
+  legs_.erase(participant);
+  room.legs.erase(participant);  // destroys the leg
+  if (room.legs.empty()) rooms_.erase(room.id);
 }
 
-void WorkerMedia::RestartIce(ParticipantId participant,
-                             stun::IceCredentials local,
-                             stun::IceCredentials remote) {
-  PeerEntry* peer = FindPeer(participant);
-  if (!peer) return;
-  PeerTransport* transport = peer->transport.get();
+void WorkerMedia::Handle(RemoveLeg& c) { Remove(c.participant); }
+
+void WorkerMedia::Handle(RestartIce& c) {
+  LegEntry* entry = Find(c.participant);
+  if (entry == nullptr || entry->webrtc == nullptr) return;
+  PeerTransport* transport = entry->webrtc;
   const std::string old_ufrag = transport->setup().local_ice.ufrag;
-  if (!transport->RestartIce(local, remote).ok()) return;
-  by_ufrag_.erase(old_ufrag);
-  by_ufrag_[local.ufrag] = transport;
+  if (transport->RestartIce(c.local, c.remote).ok()) {
+    by_ufrag_.erase(old_ufrag);
+    by_ufrag_[c.local.ufrag] = transport;
+  }
+  UpdateVideo update{c.participant, std::move(c.video)};
+  Handle(update);
 }
 
-void WorkerMedia::SetOnHold(ParticipantId participant, bool on_hold) {
-  RoomEntry* room = nullptr;
-  if (PeerEntry* peer = FindPeer(participant, &room)) {
-    (void)room->mixer->SetOnHold(peer->mixer_id, on_hold);
-    room->video->SetOnHold(participant, on_hold);
-    peer->on_hold = on_hold;
+void WorkerMedia::Handle(UpdateVideo& c) {
+  LegEntry* entry = Find(c.participant);
+  if (entry == nullptr || entry->webrtc == nullptr) return;
+  entry->webrtc->UpdateVideo(std::move(c.video));
+  entry->room->video->UpdatePeer(*entry->webrtc);
+}
+
+void WorkerMedia::Handle(SetHold& c) {
+  LegEntry* entry = Find(c.participant);
+  if (entry == nullptr) return;
+  (void)entry->room->mixer->SetOnHold(entry->mixer_id, c.on_hold);
+  if (entry->leg->video() != nullptr) entry->room->video->SetOnHold(c.participant, c.on_hold);
+  entry->on_hold = c.on_hold;
+}
+
+void WorkerMedia::Handle(SetMuted& c) {
+  if (LegEntry* entry = Find(c.participant)) {
+    (void)entry->room->mixer->SetMuted(entry->mixer_id, c.muted);
   }
 }
 
-void WorkerMedia::UpdateVideo(ParticipantId participant, VideoParams video) {
-  RoomEntry* room = nullptr;
-  if (PeerEntry* peer = FindPeer(participant, &room)) {
-    peer->transport->UpdateVideo(std::move(video));
-    room->video->UpdatePeer(*peer->transport);
+void WorkerMedia::Handle(SetVideoSubscription& c) {
+  if (LegEntry* entry = Find(c.subscriber)) {
+    (void)entry->room->video->SetSubscription(c.subscriber, c.mid, c.subscription);
   }
 }
 
-void WorkerMedia::SetVideoSubscription(ParticipantId participant, const std::string& mid,
-                                       VideoSubscriptionSettings settings) {
-  RoomEntry* room = nullptr;
-  if (FindPeer(participant, &room)) {
-    (void)room->video->SetSubscription(participant, mid, settings);
+void WorkerMedia::Handle(SetVideoPaused& c) {
+  if (LegEntry* entry = Find(c.publisher)) {
+    (void)entry->room->video->SetPublicationPaused(c.publisher, c.source, c.paused);
   }
 }
 
-void WorkerMedia::SetVideoPublicationPaused(ParticipantId participant,
-                                            VideoSourceKind source, bool paused) {
-  RoomEntry* room = nullptr;
-  if (FindPeer(participant, &room)) {
-    (void)room->video->SetPublicationPaused(participant, source, paused);
+void WorkerMedia::Handle(SetImpairment& c) {
+  LegEntry* entry = Find(c.participant);
+  if (entry != nullptr && entry->webrtc != nullptr) {
+    entry->webrtc->SetEgressImpairment(c.impairment);
   }
 }
 
-void WorkerMedia::SetEgressImpairment(ParticipantId participant,
-                                      EgressImpairment impairment) {
-  if (PeerEntry* peer = FindPeer(participant)) {
-    peer->transport->SetEgressImpairment(impairment);
-  }
-}
+// ---- Datagrams -----------------------------------------------------------------------
 
-void WorkerMedia::SetMuted(ParticipantId participant, bool muted) {
-  RoomEntry* room = nullptr;
-  if (PeerEntry* peer = FindPeer(participant, &room)) {
-    (void)room->mixer->SetMuted(peer->mixer_id, muted);
-  }
-}
-
-void WorkerMedia::SendChat(RoomId room_id, const std::string& json) {
-  auto it = rooms_.find(room_id);
-  if (it == rooms_.end()) return;
-  const auto bytes = absl::MakeConstSpan(
-      reinterpret_cast<const uint8_t*>(json.data()), json.size());
-  for (auto& [id, peer] : it->second.peers) {
-    peer.transport->SendData("chat", sctp::MessageKind::kText, bytes);
-  }
-}
-
-void WorkerMedia::OnDatagram(absl::Span<const uint8_t> data,
-                             const net::IpEndpoint& from) {
+void WorkerMedia::OnDatagram(absl::Span<const uint8_t> data, const net::IpEndpoint& from) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
   if (data.empty() || shut_down_) return;
   const uint8_t first = data[0];
+  const int64_t now_us = clock_.NowMicros();
   if (first <= 3) {  // STUN (RFC 7983)
     if (!stun::IsStun(data)) return;
     std::optional<stun::StunMessage> message = stun::StunMessage::Parse(data);
@@ -201,7 +259,7 @@ void WorkerMedia::OnDatagram(absl::Span<const uint8_t> data,
     const std::string_view local_ufrag = username->substr(0, username->find(':'));
     auto it = by_ufrag_.find(Sv(local_ufrag));
     if (it == by_ufrag_.end()) return;  // unknown peer: stay silent
-    if (it->second->HandleStun(data, from, absl::Now())) {
+    if (it->second->HandleStun(data, from, now_us)) {
       by_address_[from.Unmapped()] = it->second;
     }
     return;
@@ -210,88 +268,68 @@ void WorkerMedia::OnDatagram(absl::Span<const uint8_t> data,
   if (it == by_address_.end()) return;
   PeerTransport* peer = it->second;
   if (first >= 20 && first <= 63) {  // DTLS
-    peer->HandleDtls(data, from.Unmapped(), absl::Now());
+    peer->HandleDtls(data, from.Unmapped(), now_us);
   } else if (first >= 128 && first <= 191) {  // RTP/RTCP
     if (data.size() > scratch_.size()) return;
     std::memcpy(scratch_.data(), data.data(), data.size());
-    peer->HandleRtpOrRtcp(absl::MakeSpan(scratch_.data(), data.size()),
-                          NowMicros());
+    peer->HandleRtpOrRtcp(absl::MakeSpan(scratch_.data(), data.size()), now_us);
   }
 }
 
-void WorkerMedia::SendDatagram(absl::Span<const uint8_t> datagram,
-                               const net::IpEndpoint& to) {
-  worker_->Send(datagram, to);
+void WorkerMedia::SendDatagram(absl::Span<const uint8_t> datagram, const net::IpEndpoint& to) {
+  sender_->Send(datagram, to);
 }
 
-void WorkerMedia::OnAudioPacket(PeerTransport& peer,
-                                const audio::InputPacket& packet) {
-  RoomEntry* room = nullptr;
-  if (PeerEntry* entry = FindPeer(peer.setup().participant, &room)) {
-    room->mixer->PushPacket(entry->mixer_id, packet);
+// ---- What legs report ----------------------------------------------------------------
+
+void WorkerMedia::OnAudioPacket(MediaLeg& leg, const audio::InputPacket& packet) {
+  if (LegEntry* entry = Find(leg.participant())) {
+    entry->room->mixer->PushPacket(entry->mixer_id, packet);
   }
+}
+
+void WorkerMedia::OnReceiverLoss(MediaLeg& leg, int loss_percent) {
+  if (LegEntry* entry = Find(leg.participant())) {
+    (void)entry->room->mixer->SetReceiverLoss(entry->mixer_id, loss_percent);
+  }
+}
+
+void WorkerMedia::OnStateChanged(MediaLeg& leg, PeerState state, std::string_view reason) {
+  reports_.Deliver(LegStateChanged{leg.participant(), state, std::string(reason)});
+}
+
+void WorkerMedia::OnDigit(MediaLeg& leg, char digit) {
+  LegCounters::Add(leg.counters().dtmf_digits_in);
+  reports_.Deliver(DigitReceived{leg.participant(), digit});
 }
 
 void WorkerMedia::OnVideoRtp(PeerTransport& peer, absl::Span<uint8_t> packet,
                              int64_t arrival_us) {
-  RoomEntry* room = nullptr;
-  if (FindPeer(peer.setup().participant, &room)) room->video->OnRtp(peer, packet, arrival_us);
+  if (LegEntry* entry = Find(peer.participant())) {
+    entry->room->video->OnRtp(peer, packet, arrival_us);
+  }
 }
 
 void WorkerMedia::OnVideoFeedback(PeerTransport& peer, const rtp::RtcpPacket& packet,
                                   int64_t now_us) {
-  RoomEntry* room = nullptr;
-  if (FindPeer(peer.setup().participant, &room)) room->video->OnFeedback(peer, packet, now_us);
-}
-
-void WorkerMedia::OnDataChannelOpen(PeerTransport& peer, std::string_view label) {
-  RoomEntry* room = nullptr;
-  if (label == "control" && FindPeer(peer.setup().participant, &room)) {
-    room->video->OnControlChannelOpen(peer);
+  if (LegEntry* entry = Find(peer.participant())) {
+    entry->room->video->OnFeedback(peer, packet, now_us);
   }
 }
 
-void WorkerMedia::OnStateChanged(PeerTransport& peer, PeerState state) {
-  reports_.Deliver({Report::Kind::kStateChanged, peer.setup().participant,
-                    state, peer.failure_reason()});
-}
-
-void WorkerMedia::OnDataMessage(PeerTransport& peer, std::string_view label,
-                                sctp::MessageKind kind,
-                                absl::Span<const uint8_t> message) {
-  if (label == "chat" && kind == sctp::MessageKind::kText) {
-    // Chat goes through the room domain (validated, persisted, then sent
-    // to everyone by the control thread).
-    reports_.Deliver({Report::Kind::kChatText, peer.setup().participant,
-                     PeerState::kConnected,
-                     std::string(reinterpret_cast<const char*>(message.data()),
-                                 message.size())});
-    return;
-  }
-  if (label == "control") {
-    if (kind != sctp::MessageKind::kText) return;
-    RoomEntry* room = nullptr;
-    if (FindPeer(peer.setup().participant, &room)) {
-      room->video->OnControlMessage(
-          peer, std::string_view(reinterpret_cast<const char*>(message.data()), message.size()));
-    }
-    return;
-  }
-  // Any other channel is relayed to the same label of every other peer.
-  auto it = rooms_.find(peer.setup().room);
-  if (it == rooms_.end()) return;
-  for (auto& [id, other] : it->second.peers) {
-    if (other.transport.get() == &peer) continue;
-    other.transport->SendData(label, kind, message);
+void WorkerMedia::OnControlChannelOpen(PeerTransport& peer) {
+  if (LegEntry* entry = Find(peer.participant())) {
+    entry->room->video->OnControlChannelOpen(peer);
   }
 }
 
-void WorkerMedia::OnReceiverLoss(PeerTransport& peer, int loss_percent) {
-  RoomEntry* room = nullptr;
-  if (PeerEntry* entry = FindPeer(peer.setup().participant, &room)) {
-    (void)room->mixer->SetReceiverLoss(entry->mixer_id, loss_percent);
+void WorkerMedia::OnControlMessage(PeerTransport& peer, std::string_view text) {
+  if (LegEntry* entry = Find(peer.participant())) {
+    entry->room->video->OnControlMessage(peer, text);
   }
 }
+
+// ---- Timers ----------------------------------------------------------------------------
 
 void WorkerMedia::ScheduleTick() {
   tick_timer_->expires_at(next_tick_);
@@ -306,22 +344,27 @@ void WorkerMedia::ScheduleTick() {
 }
 
 void WorkerMedia::Tick() {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
   audio::EncodedFrame& frame = frame_;
   ++ticks_;
   const auto started = std::chrono::steady_clock::now();
+  const int64_t now_us = clock_.NowMicros();
   for (auto& [room_id, room] : rooms_) {
-    room.mixer->Tick();
-    for (auto& [id, peer] : room.peers) {
-      while (room.mixer->PopFrame(peer.mixer_id, &frame)) {
-        peer.transport->SendAudio(frame);
+    room->mixer->Tick();
+    for (auto& [id, entry] : room->legs) {
+      while (room->mixer->PopFrame(entry->mixer_id, &frame)) {
+        entry->leg->SendAudio(frame, now_us);
       }
     }
-    UpdateActiveSpeaker(room);
+    UpdateActiveSpeaker(*room);
   }
-  worker_->FlushSends();
-  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            std::chrono::steady_clock::now() - started)
-                                            .count());
+  if (sender_ != nullptr) sender_->Flush();
+  CountTick(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::steady_clock::now() - started)
+                                      .count()));
+}
+
+void WorkerMedia::CountTick(uint64_t ns) {
   tick_count_.store(tick_count_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   tick_total_ns_.store(tick_total_ns_.load(std::memory_order_relaxed) + ns,
                        std::memory_order_relaxed);
@@ -333,38 +376,42 @@ void WorkerMedia::Tick() {
 // The active speaker: of the mixer's current speakers, the one who started
 // speaking last; it stays until it stops or another starts.
 void WorkerMedia::UpdateActiveSpeaker(RoomEntry& room) {
-  const PeerEntry* newest = nullptr;
+  const LegEntry* newest = nullptr;
   bool active_still_speaks = false;
-  for (auto& [id, peer] : room.peers) {
-    const bool speaker = !peer.on_hold && room.mixer->IsSpeaker(peer.mixer_id);
-    if (speaker && !peer.speaker) peer.speaker_since = ticks_;
-    peer.speaker = speaker;
+  for (auto& [id, entry] : room.legs) {
+    const bool speaker = !entry->on_hold && room.mixer->IsSpeaker(entry->mixer_id);
+    if (speaker && !entry->speaker) entry->speaker_since = ticks_;
+    entry->speaker = speaker;
     if (!speaker) continue;
     if (room.active_speaker == id) active_still_speaks = true;
-    if (newest == nullptr || peer.speaker_since > newest->speaker_since) newest = &peer;
+    if (newest == nullptr || entry->speaker_since > newest->speaker_since) newest = entry.get();
   }
   if (newest == nullptr) return;
-  const ParticipantId candidate = newest->transport->setup().participant;
+  const ParticipantId candidate = newest->leg->participant();
   if (room.active_speaker == candidate) return;
   if (active_still_speaks && newest->speaker_since != ticks_) return;
   room.active_speaker = candidate;
   room.video->SetActiveSpeaker(candidate);
-  reports_.Deliver({Report::Kind::kActiveSpeaker, candidate, PeerState::kConnected, {}});
+  reports_.Deliver(ActiveSpeakerChanged{room.id, candidate});
 }
 
 void WorkerMedia::ScheduleHousekeeping() {
   housekeeping_timer_->expires_after(kHousekeepingPeriod);
   housekeeping_timer_->async_wait([this](const boost::system::error_code& error) {
     if (error || shut_down_) return;
-    const absl::Time now = absl::Now();
-    const int64_t now_us = NowMicros();
-    for (auto& [room_id, room] : rooms_) {
-      for (auto& [id, peer] : room.peers) peer.transport->OnTimer(now, now_us);
-      room.video->OnTimer(now_us);
-    }
-    worker_->FlushSends();
+    Housekeeping();
     ScheduleHousekeeping();
   });
+}
+
+void WorkerMedia::Housekeeping() {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  const int64_t now_us = clock_.NowMicros();
+  for (auto& [room_id, room] : rooms_) {
+    for (auto& [id, entry] : room->legs) entry->leg->OnTimer(now_us);
+    room->video->OnTimer(now_us);
+  }
+  if (sender_ != nullptr) sender_->Flush();
 }
 
 }  // namespace konfero::media

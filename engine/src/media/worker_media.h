@@ -1,14 +1,24 @@
-// worker_media.h: the rooms and peers that live on one media worker.
+// worker_media.h: the media plane of one worker: the rooms and legs that
+// live on it.
 //
-// WorkerMedia is the worker's DatagramHandler: it demultiplexes each
-// datagram (RFC 7983: STUN by the ICE username, DTLS and SRTP by the remote
-// address) to a PeerTransport, feeds received audio to the room's mixer,
-// ticks every room's mixer each 20 ms and sends each peer its frames, relays
-// binary data-channel messages to the room, and reports what the control
-// thread must know (state changes, chat text) through a ReportSink.
+// WorkerMedia carries out the control plane's typed commands (Apply) and
+// reports what the control plane must know (a leg's state, the active
+// speaker, a DTMF digit) through a ReportSink. It is room-agnostic: it
+// knows which legs share a mixer and an SFU, not who may speak; hold and
+// mute arrive as commands.
+//
+// It is also the worker's DatagramHandler for the shared WebRTC port:
+// RFC 7983 demultiplexing (STUN by the ICE username, DTLS and SRTP by the
+// remote address) to a PeerTransport. Every 20 ms it ticks each room's
+// mixer and hands each leg its frame; every 10 ms it runs the legs' and the
+// SFU's timers.
+//
+// Time: one injected monotonic clock (konfero/clock.h) for every protocol
+// timer; the Asio timers only decide when to look at it.
 //
 // Thread contract: constructed on any thread, then used only on its
-// worker's thread (through Worker::Post and the worker's callbacks); the
+// worker's thread (Apply through Worker::Post; the datagram and timer
+// callbacks), checked in debug builds. tick_stats() from any thread. The
 // ReportSink is called on the worker thread.
 #ifndef KONFERO_MEDIA_WORKER_MEDIA_H_
 #define KONFERO_MEDIA_WORKER_MEDIA_H_
@@ -16,63 +26,52 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/absl_compat.h"
+#include "common/sequence_checker.h"
 #include "dtls/dtls_certificate.h"
 #include "konfero/audio/mixer.h"
+#include "konfero/clock.h"
+#include "media/leg.h"
+#include "media/media_commands.h"
 #include "media/peer_transport.h"
+#include "media/rtp_leg.h"
 #include "media/video_router.h"
-#include "common/absl_compat.h"
 #include "transport/worker.h"
 
 namespace konfero::media {
-
-// What a worker reports to the control thread.
-struct Report {
-  enum class Kind { kStateChanged, kChatText, kActiveSpeaker };
-  Kind kind = Kind::kStateChanged;
-  ParticipantId participant{};
-  PeerState state = PeerState::kConnecting;
-  std::string text;
-};
-
-class ReportSink {
- public:
-  virtual ~ReportSink() = default;
-  virtual void Deliver(Report report) = 0;  // any worker thread
-};
 
 class WorkerMedia final : public transport::DatagramHandler,
                           private PeerTransport::Owner {
  public:
   WorkerMedia(audio::MixerConfig mixer_config,
               std::shared_ptr<const dtls::DtlsCertificate> certificate,
-              ReportSink& reports);
+              ReportSink& reports, const MonotonicClock& clock);
   ~WorkerMedia() override;
 
-  // Once, before the worker posts anything here: the worker that owns this.
+  // Once, before the worker posts anything here: sends through `worker`
+  // and starts the 20 ms tick and the 10 ms housekeeping on its loop.
   void Attach(transport::Worker& worker);
+  // Tests: sends through `sender`; no timers (call Tick and Housekeeping).
+  void AttachSender(transport::DatagramSender& sender) { sender_ = &sender; }
 
-  // Worker thread (posted by the control thread).
-  void AddPeer(PeerSetup setup, std::shared_ptr<PeerCounters> counters);
-  void RemovePeer(ParticipantId participant);
-  void RestartIce(ParticipantId participant, stun::IceCredentials local,
-                  stun::IceCredentials remote);
-  void SetOnHold(ParticipantId participant, bool on_hold);
-  // A renegotiation: the same transport, new video sections.
-  void UpdateVideo(ParticipantId participant, VideoParams video);
-  void SetMuted(ParticipantId participant, bool muted);
-  void SetVideoSubscription(ParticipantId participant, const std::string& mid,
-                            VideoSubscriptionSettings settings);
-  void SetVideoPublicationPaused(ParticipantId participant, VideoSourceKind source,
-                                 bool paused);
-  void SetEgressImpairment(ParticipantId participant, EgressImpairment impairment);
-  void SendChat(RoomId room, const std::string& json);
+  // Worker thread.
+  void Apply(MediaCommand command);
+  void Tick();
+  void Housekeeping();
   void Shutdown();
+
+  // transport::DatagramHandler (worker thread)
+  void OnDatagram(absl::Span<const uint8_t> data, const net::IpEndpoint& from) override;
+
+  // Worker thread: what tests and the SFU harness look at.
+  int leg_count() const { return static_cast<int>(legs_.size()); }
+  const MediaLeg* FindLeg(ParticipantId participant) const;
 
   // Any thread: the ticks so far (count, total and longest duration).
   struct TickStats {
@@ -86,59 +85,82 @@ class WorkerMedia final : public transport::DatagramHandler,
             tick_max_ns_.load(std::memory_order_relaxed)};
   }
 
-  // transport::DatagramHandler
-  void OnDatagram(absl::Span<const uint8_t> data,
-                  const net::IpEndpoint& from) override;
-
  private:
-  struct PeerEntry {
-    std::unique_ptr<PeerTransport> transport;
+  struct RoomEntry;
+  struct LegEntry {
+    std::unique_ptr<MediaLeg> leg;
+    PeerTransport* webrtc = nullptr;  // the same object, if a WebRTC leg
+    RtpLeg* rtp = nullptr;            // the same object, if a plain-RTP leg
+    RoomEntry* room = nullptr;
     audio::ParticipantId mixer_id = 0;
-    std::shared_ptr<PeerCounters> counters;
     bool speaker = false;
     uint64_t speaker_since = 0;  // tick
     bool on_hold = false;
   };
   struct RoomEntry {
+    RoomId id{};
     std::unique_ptr<audio::Mixer> mixer;
     std::unique_ptr<VideoRouter> video;
-    absl::flat_hash_map<ParticipantId, PeerEntry> peers;
+    absl::flat_hash_map<ParticipantId, std::unique_ptr<LegEntry>> legs;
     std::optional<ParticipantId> active_speaker;
   };
 
-  // PeerTransport::Owner
-  void SendDatagram(absl::Span<const uint8_t> datagram,
-                    const net::IpEndpoint& to) override;
-  void OnAudioPacket(PeerTransport& peer,
-                     const audio::InputPacket& packet) override;
-  void OnStateChanged(PeerTransport& peer, PeerState state) override;
-  void OnDataMessage(PeerTransport& peer, std::string_view label,
-                     sctp::MessageKind kind,
-                     absl::Span<const uint8_t> message) override;
-  void OnReceiverLoss(PeerTransport& peer, int loss_percent) override;
-  void OnVideoRtp(PeerTransport& peer, absl::Span<uint8_t> packet,
-                  int64_t arrival_us) override;
+  // Commands (media_commands.h).
+  void Handle(AddWebRtcLeg& c);
+  void Handle(AddRtpLeg& c);
+  void Handle(UpdateRtpLeg& c);
+  void Handle(SendDigits& c);
+  void Handle(UpdateVideo& c);
+  void Handle(RestartIce& c);
+  void Handle(RemoveLeg& c);
+  void Handle(SetHold& c);
+  void Handle(SetMuted& c);
+  void Handle(SetVideoSubscription& c);
+  void Handle(SetVideoPaused& c);
+  void Handle(SetImpairment& c);
+
+  // The room, created with its mixer and SFU on first use; an error if
+  // the mixer cannot be made.
+  absl::StatusOr<RoomEntry*> RoomFor(RoomId room);
+  // Adds an opened leg to its room (the participant's old leg is gone by
+  // then): a mixer slot of the leg's codec, hold and mute applied.
+  absl::StatusOr<LegEntry*> Insert(std::unique_ptr<MediaLeg> leg, bool on_hold, bool muted);
+  void Fail(ParticipantId participant, LegCounters& counters, std::string reason);
+  LegEntry* Find(ParticipantId participant);
+  void Remove(ParticipantId participant);
+  void ForgetAddresses(PeerTransport* peer);
+
+  // PeerTransport::Owner (and LegObserver)
+  void SendDatagram(absl::Span<const uint8_t> datagram, const net::IpEndpoint& to) override;
+  void OnAudioPacket(MediaLeg& leg, const audio::InputPacket& packet) override;
+  void OnStateChanged(MediaLeg& leg, PeerState state, std::string_view reason) override;
+  void OnReceiverLoss(MediaLeg& leg, int loss_percent) override;
+  void OnDigit(MediaLeg& leg, char digit) override;
+  void OnControlMessage(PeerTransport& peer, std::string_view text) override;
+  void OnVideoRtp(PeerTransport& peer, absl::Span<uint8_t> packet, int64_t arrival_us) override;
   void OnVideoFeedback(PeerTransport& peer, const rtp::RtcpPacket& packet,
                        int64_t now_us) override;
-  void OnDataChannelOpen(PeerTransport& peer, std::string_view label) override;
-  void UpdateActiveSpeaker(RoomEntry& room);
+  void OnControlChannelOpen(PeerTransport& peer) override;
 
-  PeerEntry* FindPeer(ParticipantId participant, RoomEntry** room = nullptr);
+  void UpdateActiveSpeaker(RoomEntry& room);
   void ScheduleTick();
-  void Tick();
   void ScheduleHousekeeping();
-  void ForgetAddresses(PeerTransport* peer);
+  void CountTick(uint64_t ns);
 
   const audio::MixerConfig mixer_config_;
   std::shared_ptr<const dtls::DtlsCertificate> certificate_;
   ReportSink& reports_;
+  const MonotonicClock& clock_;
+  transport::DatagramSender* sender_ = nullptr;
   transport::Worker* worker_ = nullptr;
   std::unique_ptr<boost::asio::steady_timer> tick_timer_;
   std::unique_ptr<boost::asio::steady_timer> housekeeping_timer_;
   std::chrono::steady_clock::time_point next_tick_;
   bool shut_down_ = false;
+  SequenceChecker worker_thread_{SequenceChecker::kDetached};
 
-  absl::flat_hash_map<RoomId, RoomEntry> rooms_;
+  absl::flat_hash_map<RoomId, std::unique_ptr<RoomEntry>> rooms_;
+  absl::flat_hash_map<ParticipantId, LegEntry*> legs_;
   absl::flat_hash_map<std::string, PeerTransport*> by_ufrag_;
   absl::flat_hash_map<net::IpEndpoint, PeerTransport*> by_address_;
   std::array<uint8_t, 1500> scratch_{};

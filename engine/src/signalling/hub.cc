@@ -8,9 +8,9 @@
 
 namespace konfero {
 
-std::unique_ptr<SignallingHub> SignallingHub::Create(RoomService& rooms, Engine& engine,
+std::unique_ptr<SignallingHub> SignallingHub::Create(RoomService& rooms, MediaConnector& media,
                                                      SignallingOptions options) {
-  return std::make_unique<signalling::HubImpl>(rooms, engine, std::move(options));
+  return std::make_unique<signalling::HubImpl>(rooms, media, std::move(options));
 }
 
 namespace signalling {
@@ -19,8 +19,8 @@ namespace {
 constexpr int kResumeTokenBytes = 32;
 }  // namespace
 
-HubImpl::HubImpl(RoomService& rooms, Engine& engine, SignallingOptions options)
-    : rooms_(rooms), engine_(engine), options_(options), resume_tokens_(CryptoRandom()) {
+HubImpl::HubImpl(RoomService& rooms, MediaConnector& media, SignallingOptions options)
+    : rooms_(rooms), media_(media), options_(options), resume_tokens_(CryptoRandom()) {
   subscription_ = rooms_.Subscribe(std::nullopt, [this](const Event& e) { OnRoomEvent(e); });
 }
 

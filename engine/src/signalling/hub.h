@@ -9,7 +9,7 @@
 // join give one `participants` frame, and events caused by others (the
 // REST API, the engine dropping a peer) reach the sockets too.
 //
-//   auto hub = konfero::SignallingHub::Create(rooms, engine, {});  // a HubImpl
+//   auto hub = konfero::SignallingHub::Create(rooms, media, {});  // a HubImpl
 //
 // Thread contract: the RoomService's control thread (see
 // konfero/signalling.h).
@@ -47,7 +47,7 @@ struct Membership {
 
 class HubImpl final : public SignallingHub {
  public:
-  HubImpl(RoomService& rooms, Engine& engine, SignallingOptions options);
+  HubImpl(RoomService& rooms, MediaConnector& media, SignallingOptions options);
   ~HubImpl() override;
   HubImpl(const HubImpl&) = delete;
   HubImpl& operator=(const HubImpl&) = delete;
@@ -59,7 +59,7 @@ class HubImpl final : public SignallingHub {
 
   // ---- For sessions ------------------------------------------------------------
   RoomService& rooms() { return rooms_; }
-  Engine& engine() { return engine_; }
+  MediaConnector& media() { return media_; }
   const SignallingOptions& options() const { return options_; }
   bool shut_down() const { return shut_down_; }
   const Membership* FindMembership(ParticipantId participant) const;
@@ -111,7 +111,7 @@ class HubImpl final : public SignallingHub {
   void FlushWatchers();
 
   RoomService& rooms_;
-  Engine& engine_;
+  MediaConnector& media_;
   const SignallingOptions options_;
   SubscriptionId subscription_{};
   bool shut_down_ = false;

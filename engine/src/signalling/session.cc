@@ -139,7 +139,7 @@ void SessionImpl::Handle(const WatchRoomsRequest& request) { hub_.Watch(*this, r
 
 void SessionImpl::Handle(const OfferRequest& request) {
   if (!IsJoined()) return;
-  absl::StatusOr<std::string> answer = hub_.engine().Connect(*participant_, request.sdp);
+  absl::StatusOr<std::string> answer = hub_.media().Connect(*participant_, request.sdp);
   if (!answer.ok()) {
     ReportIfFailed(answer.status());
     return;

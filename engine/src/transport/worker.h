@@ -26,23 +26,18 @@
 #include "absl/types/span.h"
 #include "konfero/net/ip_endpoint.h"
 #include "transport/udp_batch_socket.h"
+#include "transport/udp_port.h"
 
 namespace konfero::transport {
 
-class DatagramHandler {
- public:
-  virtual ~DatagramHandler() = default;
-  // On the worker thread, for each received datagram.
-  virtual void OnDatagram(absl::Span<const uint8_t> data,
-                          const net::IpEndpoint& from) = 0;
-};
 
-class Worker {
+
+class Worker final : public DatagramSender {
  public:
   // Binds `local` and starts the thread. `handler` must outlive the worker.
   static absl::StatusOr<std::unique_ptr<Worker>> Start(
       const net::IpEndpoint& local, DatagramHandler& handler);
-  ~Worker();  // Stop()s
+  ~Worker() override;  // Stop()s
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -56,27 +51,22 @@ class Worker {
   }
 
   // Worker thread.
-  void Send(absl::Span<const uint8_t> datagram, const net::IpEndpoint& to) {
-    socket_->Enqueue(datagram, to);
+  void Send(absl::Span<const uint8_t> datagram, const net::IpEndpoint& to) override {
+    port_->Send(datagram, to);
   }
-  void FlushSends() { socket_->Flush(); }
+  void Flush() override { port_->Flush(); }
   boost::asio::io_context& io() { return io_; }
-  const UdpCounters& counters() const { return socket_->counters(); }
+  const UdpCounters& counters() const { return port_->counters(); }
 
   // Any thread.
-  const net::IpEndpoint& local_endpoint() const {
-    return socket_->local_endpoint();
-  }
+  const net::IpEndpoint& local_endpoint() const { return local_; }
 
  private:
-  Worker(std::unique_ptr<UdpBatchSocket> socket, DatagramHandler& handler);
-  void WaitReadable();
+  explicit Worker(net::IpEndpoint local) : local_(local) {}
 
   boost::asio::io_context io_;
-  std::unique_ptr<UdpBatchSocket> socket_;
-  // Asio's view of the same fd, only to wait for readability.
-  boost::asio::ip::udp::socket waiter_;
-  DatagramHandler& handler_;
+  const net::IpEndpoint local_;
+  std::unique_ptr<UdpPort> port_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
 };

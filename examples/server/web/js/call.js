@@ -87,7 +87,6 @@ export class Call {
       onSlots: slots => { this.slots = slots; this.view.setSlots(slots); },
       onActiveSpeaker: id => { this.activeSpeaker = id; this.view.setActiveSpeaker(id); },
       onTrack: (mid, track) => this.#onTrack(mid, track),
-      onChat: message => this.#addChat([message]),
       onIceState: state => this.#onIceState(state),
       onNoAnswer: () => this.sig.reconnect(),
     });

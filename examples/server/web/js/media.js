@@ -4,8 +4,9 @@
 // microphone up, the room's mix down), camera video sendrecv (the camera
 // up, a tile down), SLOT_COUNT video recvonly (tiles), and, once the user
 // shares the screen, one more video sendonly (added with a new offer).
-// Data channels "chat" and "control"; "control" carries the engine's
-// `video-slots` and `active-speaker` and our `subscribe` and `publish`.
+// One data channel, "control": the engine's `video-slots` and
+// `active-speaker`, our `subscribe` and `publish`. Chat travels on the
+// signalling WebSocket only (the engine reads no other channel).
 // The engine is ICE-lite and takes no trickled candidates: every offer
 // waits for gathering to finish.
 //
@@ -26,7 +27,7 @@
 //   const media = new MediaSession({
 //     sendOffer: (sdp, iceRestart) => sig.send({ type: 'offer', sdp, iceRestart }),  // false: not sent
 //     onSlots: slots => ..., onActiveSpeaker: id => ..., onTrack: (mid, track) => ...,
-//     onChat: message => ..., onIceState: state => ...,
+//     onIceState: state => ...,
 //     onNoAnswer: () => ... });          // an offer went unanswered: the socket is suspect
 //   await media.start(localStream);       // sends the first offer
 //   media.handleAnswer(sdp);              // from the `answer` frame
@@ -77,12 +78,11 @@ function dtlsAlive(pc) {
 }
 
 export class MediaSession {
-  constructor({ sendOffer, onSlots, onActiveSpeaker, onTrack, onChat, onIceState, onNoAnswer }) {
+  constructor({ sendOffer, onSlots, onActiveSpeaker, onTrack, onIceState, onNoAnswer }) {
     this.sendOffer = sendOffer;
     this.onSlots = onSlots || (() => {});
     this.onActiveSpeaker = onActiveSpeaker || (() => {});
     this.onTrack = onTrack || (() => {});
-    this.onChat = onChat || (() => {});
     this.onIceState = onIceState || (() => {});
     this.onNoAnswer = onNoAnswer || (() => {});
     this.pc = null;
@@ -90,7 +90,6 @@ export class MediaSession {
     this.screenTrack = null;
     this.screenTransceiver = null;
     this.control = null;
-    this.chat = null;
     this.remoteTracks = new Map();   // mid -> MediaStreamTrack
     this.published = { camera: { paused: false }, screen: null };
     this.subscriptions = new Map();  // mid -> {paused, max_width, max_height}
@@ -170,9 +169,7 @@ export class MediaSession {
     pc.addTransceiver(mic || 'audio', { direction: 'sendrecv', streams });
     pc.addTransceiver(camera || 'video', { direction: 'sendrecv', streams, sendEncodings: CAMERA_LAYERS });
     for (let i = 0; i < SLOT_COUNT; i++) pc.addTransceiver('video', { direction: 'recvonly' });
-    this.chat = pc.createDataChannel('chat');
     this.control = pc.createDataChannel('control');
-    this.chat.onmessage = event => this.#onChatMessage(event.data);
     this.control.onmessage = event => this.#onControlMessage(event.data);
     this.control.onopen = () => this.#replayControl();
     if (!camera) this.published.camera.paused = true;
@@ -410,15 +407,6 @@ export class MediaSession {
       })));
     } else if (message.type === 'active-speaker') {
       this.onActiveSpeaker(message.participant ?? null);
-    }
-  }
-
-  #onChatMessage(text) {
-    try {
-      const message = JSON.parse(text);
-      if (message && message.type === 'chat') this.onChat(message);
-    } catch {
-      // not one of the engine's chat frames
     }
   }
 

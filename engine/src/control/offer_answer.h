@@ -4,8 +4,8 @@
 // peer's answer to the same.
 //
 // Thread contract: free function, no state.
-#ifndef KONFERO_MEDIA_OFFER_ANSWER_H_
-#define KONFERO_MEDIA_OFFER_ANSWER_H_
+#ifndef KONFERO_CONTROL_OFFER_ANSWER_H_
+#define KONFERO_CONTROL_OFFER_ANSWER_H_
 
 #include <cstdint>
 #include <string>
@@ -15,9 +15,13 @@
 #include "absl/status/statusor.h"
 #include "konfero/net/ip_endpoint.h"
 #include "konfero/sdp/session_description.h"
-#include "media/peer_transport.h"
+#include "control/video_negotiation.h"
+#include "media/peer_setup.h"
 
-namespace konfero::media {
+namespace konfero::control {
+
+using media::PeerSetup;
+using media::VideoSlotParams;
 
 struct LocalParams {
   stun::IceCredentials ice;
@@ -54,6 +58,6 @@ absl::StatusOr<PeerSetup> ApplyAnswer(const ServerOffer& offer,
                                       std::string_view answer,
                                       const LocalParams& local);
 
-}  // namespace konfero::media
+}  // namespace konfero::control
 
-#endif  // KONFERO_MEDIA_OFFER_ANSWER_H_
+#endif  // KONFERO_CONTROL_OFFER_ANSWER_H_

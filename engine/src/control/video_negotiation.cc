@@ -1,5 +1,5 @@
 // video_negotiation.cc: video slots and publications from SDP.
-#include "media/video_negotiation.h"
+#include "control/video_negotiation.h"
 
 #include <algorithm>
 #include <utility>
@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace konfero::media {
+namespace konfero::control {
 namespace {
 
 bool PeerReceives(sdp::Direction offered) {
@@ -95,7 +95,7 @@ VideoParams ExtractVideoParams(const sdp::SessionDescription& remote,
     if (PeerSends(offered->direction) && published < 2) {
       VideoPublicationParams pub;
       pub.mid = a.mid;
-      pub.source = published == 0 ? VideoSourceKind::kCamera : VideoSourceKind::kScreen;
+      pub.source = published == 0 ? VideoSource::kCamera : VideoSource::kScreen;
       pub.codecs = codecs;
       if (a.simulcast) {
         for (const auto& stream : a.simulcast->recv) {
@@ -136,4 +136,4 @@ VideoParams ExtractVideoParams(const sdp::SessionDescription& remote,
   return params;
 }
 
-}  // namespace konfero::media
+}  // namespace konfero::control

@@ -1,14 +1,14 @@
 // offer_answer.cc: negotiation for one peer on top of the sdp component.
-#include "media/offer_answer.h"
+#include "control/offer_answer.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "common/absl_compat.h"
 #include "konfero/sdp/negotiation.h"
-#include "media/video_negotiation.h"
+#include "control/video_negotiation.h"
 #include "openssl/rand.h"
 
-namespace konfero::media {
+namespace konfero::control {
 namespace {
 
 // Host candidate priority for a UDP host candidate (RFC 8445 5.1.2.1, type
@@ -163,4 +163,4 @@ absl::StatusOr<PeerSetup> ApplyAnswer(const ServerOffer& offer,
                       SetupOf(*answer) == sdp::SetupRole::kPassive, local);
 }
 
-}  // namespace konfero::media
+}  // namespace konfero::control

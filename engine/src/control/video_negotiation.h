@@ -3,8 +3,8 @@
 // from the offer and our answer.
 //
 // Thread contract: free functions, no state.
-#ifndef KONFERO_MEDIA_VIDEO_NEGOTIATION_H_
-#define KONFERO_MEDIA_VIDEO_NEGOTIATION_H_
+#ifndef KONFERO_CONTROL_VIDEO_NEGOTIATION_H_
+#define KONFERO_CONTROL_VIDEO_NEGOTIATION_H_
 
 #include <cstdint>
 #include <string>
@@ -14,7 +14,12 @@
 #include "konfero/sdp/session_description.h"
 #include "media/video_params.h"
 
-namespace konfero::media {
+namespace konfero::control {
+
+using media::VideoCodecParams;
+using media::VideoParams;
+using media::VideoPublicationParams;
+using media::VideoSlotParams;
 
 // Adds to `options` one sending track (an SSRC and an RTX SSRC: those of
 // `known` for a mid it lists, else from `new_ssrc`) for every video section
@@ -28,6 +33,6 @@ void AddVideoSlotTracks(const sdp::SessionDescription& offer, const std::string&
 VideoParams ExtractVideoParams(const sdp::SessionDescription& remote,
                                const sdp::SessionDescription& answer);
 
-}  // namespace konfero::media
+}  // namespace konfero::control
 
-#endif  // KONFERO_MEDIA_VIDEO_NEGOTIATION_H_
+#endif  // KONFERO_CONTROL_VIDEO_NEGOTIATION_H_

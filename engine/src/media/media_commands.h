@@ -1,0 +1,126 @@
+// media_commands.h: what the control plane tells a media worker, as typed
+// values, and what a worker reports back.
+//
+// The control plane (engine/src/control) decides; a worker (WorkerMedia)
+// only carries out. A command names a participant's leg; the worker knows
+// nothing of rooms' rules (who is a moderator, whether the conference
+// runs): the control plane translates those into SetHold and SetMuted.
+//
+// Thread contract: plain values, moved from the control thread to a worker
+// (commands) and back (reports).
+#ifndef KONFERO_MEDIA_MEDIA_COMMANDS_H_
+#define KONFERO_MEDIA_MEDIA_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "konfero/media_types.h"
+#include "konfero/room_types.h"
+#include "media/leg_counters.h"
+#include "media/peer_setup.h"
+#include "media/rtp_leg.h"
+#include "plain_rtp/plain_rtp_sdp.h"
+#include "stun/ice_lite.h"
+
+namespace konfero::media {
+
+// ---- Control plane -> worker ------------------------------------------------------------
+
+// A new WebRTC leg (replacing any leg the participant had on this worker).
+struct AddWebRtcLeg {
+  PeerSetup setup;
+  std::shared_ptr<LegCounters> counters;
+  bool on_hold = false;
+  bool muted = false;
+};
+// A new plain-RTP leg (replacing any leg the participant had).
+struct AddRtpLeg {
+  RtpLegSetup setup;
+  std::shared_ptr<LegCounters> counters;
+  bool on_hold = false;
+  bool muted = false;
+};
+// A plain-RTP re-offer: direction (hold, resume), address or codec.
+struct UpdateRtpLeg {
+  ParticipantId participant{};
+  plain_rtp::PlainRtpParams params;
+};
+// RFC 4733 digits to a plain-RTP leg.
+struct SendDigits {
+  ParticipantId participant{};
+  std::string digits;
+};
+// A renegotiation of a WebRTC leg: same transport, new video sections.
+struct UpdateVideo {
+  ParticipantId participant{};
+  VideoParams video;
+};
+// New ICE credentials for the same DTLS endpoint, and its video sections.
+struct RestartIce {
+  ParticipantId participant{};
+  stun::IceCredentials local;
+  stun::IceCredentials remote;
+  VideoParams video;
+};
+struct RemoveLeg {
+  ParticipantId participant{};
+};
+// On hold: mixed with no one, hears the waiting sound, no video.
+struct SetHold {
+  ParticipantId participant{};
+  bool on_hold = false;
+};
+struct SetMuted {
+  ParticipantId participant{};
+  bool muted = false;
+};
+struct SetVideoSubscription {
+  ParticipantId subscriber{};
+  std::string mid;
+  VideoSubscription subscription;
+};
+struct SetVideoPaused {
+  ParticipantId publisher{};
+  VideoSource source = VideoSource::kCamera;
+  bool paused = false;
+};
+struct SetImpairment {
+  ParticipantId participant{};
+  NetworkImpairment impairment;
+};
+
+using MediaCommand =
+    std::variant<AddWebRtcLeg, AddRtpLeg, UpdateRtpLeg, SendDigits, UpdateVideo, RestartIce,
+                 RemoveLeg, SetHold, SetMuted, SetVideoSubscription, SetVideoPaused,
+                 SetImpairment>;
+
+// ---- Worker -> control plane ------------------------------------------------------------
+
+struct LegStateChanged {
+  ParticipantId participant{};
+  PeerState state = PeerState::kConnecting;
+  std::string reason;  // why it failed, for logs; empty otherwise
+};
+struct ActiveSpeakerChanged {
+  RoomId room{};
+  ParticipantId participant{};
+};
+struct DigitReceived {
+  ParticipantId participant{};
+  char digit = 0;
+};
+
+using MediaReport = std::variant<LegStateChanged, ActiveSpeakerChanged, DigitReceived>;
+
+// Where a worker's reports go. Called on the worker thread; the control
+// plane's sink posts them to its ControlExecutor.
+class ReportSink {
+ public:
+  virtual ~ReportSink() = default;
+  virtual void Deliver(MediaReport report) = 0;
+};
+
+}  // namespace konfero::media
+
+#endif  // KONFERO_MEDIA_MEDIA_COMMANDS_H_
