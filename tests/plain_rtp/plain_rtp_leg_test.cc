@@ -157,6 +157,10 @@ TEST_F(LegTest, SsrcChangeIsANewStreamAndTheOldOnesStragglersAreDropped) {
   EXPECT_EQ(owner_.audio[1].sequence, 5000);
   EXPECT_EQ(owner_.audio[2].sequence, 5001);
   EXPECT_EQ(leg_->stats().dropped_invalid, 1u);
+  // Later the old stream may come back (a PBX ending its music on hold).
+  In(Rtp(0, 30, 4800, kRemoteSsrc, Ramp(160, 0)), kStart + 20'000 + PlainRtpLeg::kRelatchAfterUs);
+  ASSERT_EQ(owner_.audio.size(), 4u);
+  EXPECT_EQ(owner_.audio[3].sequence, 30);
 }
 
 TEST_F(LegTest, SymmetricRtpLatchesOnTheFirstValidPacket) {

@@ -149,6 +149,7 @@ absl::Status PlainRtpLeg::Update(const PlainRtpParams& params, int64_t now_us) {
     }
   }
   params_ = params;
+  retired_ssrc_.reset();  // a re-INVITE may bring the old stream back at once
   if (address_changed) {
     stats_.latched.reset();
     latched_rtcp_.reset();
@@ -177,12 +178,14 @@ void PlainRtpLeg::HandleRtp(absl::Span<const uint8_t> datagram, const net::IpEnd
   if (!packet ||
       (packet->payload_type() != params_.payload_type &&
        (te == 0 || packet->payload_type() != te)) ||
-      (retired_ssrc_ && packet->ssrc() == *retired_ssrc_) ||
+      (retired_ssrc_ && packet->ssrc() == *retired_ssrc_ && now_us < retired_until_us_) ||
       !AcceptSource(from, packet->ssrc(), now_us)) {
     ++stats_.dropped_invalid;
     return;
   }
-  if (!has_remote_ssrc_ || packet->ssrc() != remote_ssrc_) StartRemoteStream(packet->ssrc());
+  if (!has_remote_ssrc_ || packet->ssrc() != remote_ssrc_) {
+    StartRemoteStream(packet->ssrc(), now_us);
+  }
   ++stats_.rtp_in;
   stats_.bytes_in += datagram.size();
   timeout_start_us_ = now_us;
@@ -218,10 +221,11 @@ bool PlainRtpLeg::AcceptSource(const net::IpEndpoint& from, uint32_t ssrc, int64
   return false;
 }
 
-void PlainRtpLeg::StartRemoteStream(uint32_t ssrc) {
+void PlainRtpLeg::StartRemoteStream(uint32_t ssrc, int64_t now_us) {
   if (has_remote_ssrc_) {
     FlushDtmf();
     retired_ssrc_ = remote_ssrc_;
+    retired_until_us_ = now_us + kRelatchAfterUs;
   }
   has_remote_ssrc_ = true;
   remote_ssrc_ = ssrc;

@@ -27,7 +27,10 @@
 // a new SSRC (a new stream: transfer, re-INVITE, a media relay switching)
 // or the latched source has sent nothing for kRelatchAfterUs (a NAT
 // rebinding); then that source is latched (and the RTCP latch forgotten).
-// Packets of the SSRC a change replaced are dropped from then on.
+// Packets of the SSRC a change replaced are dropped for kRelatchAfterUs (the
+// old stream's stragglers), so that the two do not restart each other; after
+// that (or after an Update) the old SSRC may come back (a PBX resuming its
+// stream after music on hold).
 // An Update() with a new remote address forgets both latches. Without
 // symmetric RTP everything goes to the SDP's addresses and RTP is taken from
 // any source (ffmpeg sends from another port than it receives on).
@@ -167,7 +170,7 @@ class PlainRtpLeg {
   void HandleRtcpDatagram(absl::Span<const uint8_t> datagram, const net::IpEndpoint& from,
                           bool on_rtp_socket, int64_t now_us);
   bool AcceptSource(const net::IpEndpoint& from, uint32_t ssrc, int64_t now_us);
-  void StartRemoteStream(uint32_t ssrc);
+  void StartRemoteStream(uint32_t ssrc, int64_t now_us);
   void HandleAudioPayload(const rtp::RtpPacketView& packet, int64_t now_us);
   void DeliverFrame(uint16_t sequence, uint32_t timestamp, absl::Span<const uint8_t> payload,
                     int64_t now_us);
@@ -193,9 +196,9 @@ class PlainRtpLeg {
   // Receiving.
   bool has_remote_ssrc_ = false;
   uint32_t remote_ssrc_ = 0;
-  // The SSRC before the last change: its stragglers are dropped, so that an
-  // old and a new stream arriving together do not restart each other.
+  // The SSRC before the last change, dropped until retired_until_us_.
   std::optional<uint32_t> retired_ssrc_;
+  int64_t retired_until_us_ = 0;
   std::optional<net::IpEndpoint> latched_rtcp_;
   int64_t last_from_latched_us_ = 0;
   int64_t timeout_start_us_ = 0;  // the last RTP packet, or when a pause ended
