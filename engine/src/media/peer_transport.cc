@@ -10,6 +10,7 @@
 #include "rtp/rtcp_packet.h"
 #include "rtp/rtp_header_extensions.h"
 #include "rtp/rtp_packet.h"
+#include "stun/stun_message.h"
 
 namespace konfero::media {
 namespace {
@@ -86,12 +87,15 @@ bool PeerTransport::HandleStun(absl::Span<const uint8_t> datagram,
                                const net::IpEndpoint& from, int64_t now_us) {
   KONFERO_DCHECK_RUN_ON(&worker_thread_);
   const absl::Time now = Monotonic(now_us);
-  const std::optional<absl::Time> before = ice_.last_valid_request();
   std::optional<std::vector<uint8_t>> response =
       ice_.HandleStunRequest(datagram, from, now);
-  if (response) owner_.SendDatagram(*response, from);
-  // Only an authenticated request maps its source address to this peer.
-  return ice_.last_valid_request() != before;
+  if (!response) return false;
+  owner_.SendDatagram(*response, from);
+  // Only an authenticated request maps its source address to this peer; the
+  // agent answers exactly those with a success response. (Not "the time of
+  // the last valid request changed": two may arrive in the same microsecond.)
+  const uint16_t type = static_cast<uint16_t>(((*response)[0] << 8) | (*response)[1]);
+  return stun::ClassOf(type) == stun::StunClass::kSuccessResponse;
 }
 
 void PeerTransport::HandleDtls(absl::Span<const uint8_t> datagram,
