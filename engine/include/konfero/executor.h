@@ -19,13 +19,11 @@
 #ifndef KONFERO_EXECUTOR_H_
 #define KONFERO_EXECUTOR_H_
 
-#include <deque>
+#include <cstddef>
 #include <memory>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace konfero {
@@ -58,10 +56,10 @@ class TaskQueue final : public ControlExecutor {
   size_t pending() const;
 
  private:
-  explicit TaskQueue(int fd) : fd_(fd) {}
+  struct State;  // the queue and its lock (engine/src/control/task_queue.cc)
+  TaskQueue(int fd, std::unique_ptr<State> state);
   const int fd_;
-  mutable absl::Mutex mu_;
-  std::deque<Task> tasks_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace konfero

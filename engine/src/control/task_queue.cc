@@ -8,17 +8,29 @@
 #include <cstring>
 #include <utility>
 
+#include <deque>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "common/mutex.h"
 #include "konfero/executor.h"
 
 namespace konfero {
+
+// A std::mutex-based lock (common/mutex.h), which ThreadSanitizer sees.
+struct TaskQueue::State {
+  mutable Mutex mu;
+  std::deque<Task> tasks ABSL_GUARDED_BY(mu);
+};
+
+TaskQueue::TaskQueue(int fd, std::unique_ptr<State> state) : fd_(fd), state_(std::move(state)) {}
 
 absl::StatusOr<std::unique_ptr<TaskQueue>> TaskQueue::Create() {
   const int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (fd < 0) {
     return absl::UnavailableError(absl::StrCat("eventfd: ", std::strerror(errno)));
   }
-  return std::unique_ptr<TaskQueue>(new TaskQueue(fd));
+  return std::unique_ptr<TaskQueue>(new TaskQueue(fd, std::make_unique<State>()));
 }
 
 TaskQueue::~TaskQueue() { close(fd_); }
@@ -26,9 +38,9 @@ TaskQueue::~TaskQueue() { close(fd_); }
 void TaskQueue::Post(Task task) {
   bool was_empty = false;
   {
-    absl::MutexLock lock(&mu_);
-    was_empty = tasks_.empty();
-    tasks_.push_back(std::move(task));
+    MutexLock lock(&state_->mu);
+    was_empty = state_->tasks.empty();
+    state_->tasks.push_back(std::move(task));
   }
   if (was_empty) {
     const uint64_t one = 1;
@@ -40,8 +52,8 @@ void TaskQueue::Post(Task task) {
 int TaskQueue::RunPending() {
   std::deque<Task> batch;
   {
-    absl::MutexLock lock(&mu_);
-    batch.swap(tasks_);
+    MutexLock lock(&state_->mu);
+    batch.swap(state_->tasks);
     uint64_t ignored = 0;
     (void)!read(fd_, &ignored, sizeof(ignored));  // readable again on the next Post
   }
@@ -63,8 +75,8 @@ int TaskQueue::Wait(absl::Duration timeout) {
 }
 
 size_t TaskQueue::pending() const {
-  absl::MutexLock lock(&mu_);
-  return tasks_.size();
+  MutexLock lock(&state_->mu);
+  return state_->tasks.size();
 }
 
 }  // namespace konfero

@@ -45,6 +45,7 @@
 #include "media/leg_counters.h"
 #include "media/peer_setup.h"
 #include "media/video_params.h"
+#include "protocol/control_channel.h"
 #include "rtp/rtcp_packet.h"
 #include "sctp/sctp_association.h"
 #include "stun/ice_lite.h"
@@ -72,7 +73,7 @@ class PeerTransport final : public MediaLeg,
                             private sctp::SctpAssociation::Listener {
  public:
   // The label of the one data channel the server reads.
-  static constexpr std::string_view kControlChannel = "control";
+  static constexpr std::string_view kControlChannel = protocol::kControlChannelLabel;
 
   class Owner : public LegObserver {
    public:

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
-#include "nlohmann/json.hpp"
+#include "protocol/control_channel.h"
 #include "rtp/rtp_header_extensions.h"
 #include "rtp/rtx.h"
 #include "sfu/layer_allocator.h"
@@ -196,8 +196,7 @@ void VideoRouter::SetActiveSpeaker(ParticipantId participant) {
   active_speaker_ = participant;
   last_spoke_[participant] = static_cast<int64_t>(next_order_++);
   slots_dirty_ = true;  // the speaker's camera may need a slot
-  const std::string json =
-      nlohmann::json{{"type", "active-speaker"}, {"participant", ToInt(participant)}}.dump();
+  const std::string json = protocol::ActiveSpeakerMessage(participant);
   for (auto& [id, sub] : peers_) SendControl(*sub->transport, json);
 }
 
@@ -237,7 +236,7 @@ absl::Status VideoRouter::SetPublicationPaused(ParticipantId publisher,
   Publication* pub = FindPublication(KeyOf(publisher, source));
   if (pub == nullptr) {
     return absl::NotFoundError(absl::StrCat("participant ", ToInt(publisher),
-                                            " publishes no ", Sv(SourceName(source))));
+                                            " publishes no ", Sv(ToString(source))));
   }
   if (pub->paused == paused) return absl::OkStatus();
   pub->paused = paused;

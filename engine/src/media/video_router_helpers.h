@@ -11,8 +11,6 @@
 
 namespace konfero::media {
 
-inline std::string_view SourceName(VideoSource s) { return ToString(s); }
-
 // The subscriber's (or publisher's) negotiated parameters for `codec`.
 inline const VideoCodecParams* CodecByKind(const std::vector<VideoCodecParams>& codecs,
                                            video::VideoCodec codec) {

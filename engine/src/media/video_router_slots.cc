@@ -6,7 +6,7 @@
 
 #include "media/video_router.h"
 #include "media/video_router_helpers.h"
-#include "nlohmann/json.hpp"
+#include "protocol/control_channel.h"
 
 namespace konfero::media {
 
@@ -87,22 +87,23 @@ void VideoRouter::AssignSlots() {
 }
 
 void VideoRouter::SendSlots(Subscriber& sub) {
-  nlohmann::json slots = nlohmann::json::array();
+  std::vector<protocol::SlotAssignment> slots;
+  slots.reserve(sub.slots.size());
   for (const Slot& slot : sub.slots) {
-    nlohmann::json s = {{"mid", slot.params.mid}, {"participant", nullptr}};
+    protocol::SlotAssignment& s = slots.emplace_back();
+    s.mid = slot.params.mid;
     if (slot.bound) {
       if (Publication* pub = FindPublication(*slot.bound)) {
-        s["participant"] = ToInt(pub->publisher);
-        s["source"] = SourceName(pub->source);
+        s.participant = pub->publisher;
+        s.source = pub->source;
       }
     }
-    slots.push_back(std::move(s));
   }
-  SendControl(*sub.transport, nlohmann::json{{"type", "video-slots"}, {"slots", slots}}.dump());
+  SendControl(*sub.transport, protocol::VideoSlotsMessage(slots));
 }
 
 void VideoRouter::SendControl(VideoPeer& peer, const std::string& json) {
-  peer.SendData("control", sctp::MessageKind::kText,
+  peer.SendData(protocol::kControlChannelLabel, sctp::MessageKind::kText,
                 absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
 }
 
@@ -110,36 +111,16 @@ void VideoRouter::OnControlChannelOpen(VideoPeer& peer) {
   auto it = peers_.find(peer.setup().participant);
   if (it == peers_.end() || it->second->transport != &peer) return;
   SendSlots(*it->second);
-  if (active_speaker_) {
-    SendControl(peer, nlohmann::json{{"type", "active-speaker"},
-                                     {"participant", ToInt(*active_speaker_)}}
-                          .dump());
-  }
+  if (active_speaker_) SendControl(peer, protocol::ActiveSpeakerMessage(*active_speaker_));
 }
 
 void VideoRouter::OnControlMessage(VideoPeer& from, std::string_view text) {
-  nlohmann::json message = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) return;
   const ParticipantId id = from.setup().participant;
-  const std::string type = message["type"].get<std::string>();
-  const auto integer = [&](const char* key) {
-    auto it = message.find(key);
-    return it != message.end() && it->is_number_integer() ? it->get<int>() : 0;
-  };
-  const auto boolean = [&](const char* key) {
-    auto it = message.find(key);
-    return it != message.end() && it->is_boolean() && it->get<bool>();
-  };
-  if (type == "subscribe" && message.contains("mid") && message["mid"].is_string()) {
-    (void)SetSubscription(id, message["mid"].get<std::string>(),
-                          {boolean("paused"), integer("max_width"), integer("max_height")});
-  } else if (type == "publish" && message.contains("source") && message["source"].is_string()) {
-    const std::string source = message["source"].get<std::string>();
-    if (source == "camera" || source == "screen") {
-      (void)SetPublicationPaused(
-          id, source == "screen" ? VideoSource::kScreen : VideoSource::kCamera,
-          boolean("paused"));
-    }
+  const protocol::ControlRequest request = protocol::ParseControlRequest(text);
+  if (const auto* subscribe = std::get_if<protocol::SubscribeRequest>(&request)) {
+    (void)SetSubscription(id, subscribe->mid, subscribe->subscription);
+  } else if (const auto* publish = std::get_if<protocol::PublishRequest>(&request)) {
+    (void)SetPublicationPaused(id, publish->source, publish->paused);
   }
 }
 
