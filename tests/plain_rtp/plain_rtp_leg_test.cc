@@ -277,6 +277,12 @@ TEST_F(LegTest, RtpTimeoutPausesWhileTheRemoteHoldsAndResumesAfter) {
   ASSERT_TRUE(leg_->Update(held, kStart + 5'000'000).ok());
   for (int64_t t = kStart; t <= kStart + 300'000'000; t += 1'000'000) leg_->OnTimer(t);
   EXPECT_TRUE(owner_.ended.empty());
+  // The phone holds us with a=sendonly (ours: recvonly) and may go quiet
+  // (no music on hold): paused too.
+  held.direction = Direction::kRecvOnly;
+  ASSERT_TRUE(leg_->Update(held, kStart + 300'000'000).ok());
+  leg_->OnTimer(kStart + 350'000'000);
+  EXPECT_TRUE(owner_.ended.empty());
   // We hold the phone (a=sendonly from us, recvonly from it): paused too.
   held.direction = Direction::kSendOnly;
   ASSERT_TRUE(leg_->Update(held, kStart + 300'000'000).ok());

@@ -121,7 +121,9 @@ absl::Status PlainRtpLeg::ConfigureCodec() {
 }
 
 bool PlainRtpLeg::RemotePaused() const {
-  return !RemoteSends(params_.direction) || IsUnspecified(params_.remote_rtp);
+  // Held either way (sendonly, recvonly, inactive) or c=0.0.0.0: no timeout.
+  return !RemoteSends(params_.direction) || !WeSend(params_.direction) ||
+         IsUnspecified(params_.remote_rtp);
 }
 
 absl::Status PlainRtpLeg::Update(const PlainRtpParams& params, int64_t now_us) {

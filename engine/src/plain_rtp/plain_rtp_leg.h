@@ -46,9 +46,9 @@
 // its SSRC ends the leg (OnEnded); Close() sends ours.
 //
 // RTP timeout: no RTP for options.rtp_timeout_us ends the leg (OnEnded),
-// checked in OnTimer. The count pauses while the remote does not send (our
-// direction is sendonly or inactive, or its address is 0.0.0.0) and starts
-// afresh when that ends.
+// checked in OnTimer. The count pauses while the call is held either way
+// (our direction is anything but sendrecv: a phone that holds us may go
+// quiet; or its address is 0.0.0.0) and starts afresh when that ends.
 //
 // Thread contract: one thread (the worker's) calls everything, including
 // Create; Owner's methods are called on it, from inside these calls. The
@@ -84,8 +84,8 @@ namespace konfero::plain_rtp {
 struct PlainRtpLegOptions {
   // After the first valid RTP packet, send to where it came from (NAT).
   bool symmetric_rtp = true;
-  // No RTP for this long ends the leg; paused while the remote holds (its
-  // direction does not send). 0: never.
+  // No RTP for this long ends the leg; paused while the call is held
+  // (any direction but sendrecv). 0: never.
   int64_t rtp_timeout_us = 30'000'000;
   // kAuto: on when no telephone-event was negotiated, for G.711 and G.722.
   // kOn: on for G.711 and G.722 (Opus is never decoded for tones).
