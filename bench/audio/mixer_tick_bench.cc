@@ -160,7 +160,7 @@ class Room {
       mixer_->PushPacket(ids_[i], packet_);
     }
     mixer_->Tick();
-    for (ParticipantId id : ids_) {
+    for (StreamId id : ids_) {
       while (mixer_->PopFrame(id, &frame_)) benchmark::DoNotOptimize(frame_.size);
     }
     ++tick_;
@@ -170,7 +170,7 @@ class Room {
  private:
   std::vector<Leg> legs_;
   std::unique_ptr<Mixer> mixer_;
-  std::vector<ParticipantId> ids_;
+  std::vector<StreamId> ids_;
   std::vector<int> voice_of_;
   int64_t tick_ = 0;
   InputPacket packet_;

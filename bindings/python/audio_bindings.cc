@@ -53,13 +53,13 @@ class PyMixer {
       : mixer_(Unwrap(au::Mixer::Create(config))),
         next_(static_cast<size_t>(config.max_participants)) {}
 
-  au::ParticipantId Add(au::Codec codec) {
-    const au::ParticipantId id = Unwrap(mixer_->AddParticipant(codec));
+  au::StreamId Add(au::Codec codec) {
+    const au::StreamId id = Unwrap(mixer_->AddParticipant(codec));
     next_[id] = {};
     return id;
   }
 
-  bool PushPacket(au::ParticipantId id, py::bytes payload, int sequence,
+  bool PushPacket(au::StreamId id, py::bytes payload, int sequence,
                   int64_t timestamp, std::optional<int64_t> arrival_us,
                   int audio_level) {
     const std::string bytes = payload;
@@ -77,7 +77,7 @@ class PyMixer {
   }
 
   // An L16 participant's next 20 ms, numbered automatically.
-  bool PushPcm(au::ParticipantId id, const Int16Array& pcm) {
+  bool PushPcm(au::StreamId id, const Int16Array& pcm) {
     const std::vector<int16_t> frame = FrameFrom(pcm);
     if (id >= next_.size()) throw py::index_error("no such participant");
     au::InputPacket p;
@@ -101,13 +101,13 @@ class PyMixer {
     ++ticks_;
   }
 
-  std::optional<au::EncodedFrame> PopFrame(au::ParticipantId id) {
+  std::optional<au::EncodedFrame> PopFrame(au::StreamId id) {
     au::EncodedFrame f;
     if (!mixer_->PopFrame(id, &f)) return std::nullopt;
     return f;
   }
 
-  std::optional<py::array_t<int16_t>> PopPcm(au::ParticipantId id) {
+  std::optional<py::array_t<int16_t>> PopPcm(au::StreamId id) {
     au::EncodedFrame f;
     if (!mixer_->PopFrame(id, &f)) return std::nullopt;
     if (f.codec != au::Codec::kL16) {
@@ -220,23 +220,23 @@ void BindAudio(py::module_& parent) {
            "Adds a participant; returns its id. Raises ResourceExhaustedError "
            "when the room is full.")
       .def("remove_participant",
-           [](PyMixer& self, au::ParticipantId id) {
+           [](PyMixer& self, au::StreamId id) {
              ThrowIfError(self.mixer().RemoveParticipant(id));
            },
            py::arg("id"), "Removes a participant.")
       .def("set_muted",
-           [](PyMixer& self, au::ParticipantId id, bool muted) {
+           [](PyMixer& self, au::StreamId id, bool muted) {
              ThrowIfError(self.mixer().SetMuted(id, muted));
            },
            py::arg("id"), py::arg("muted"), "A muted participant is never mixed.")
       .def("set_on_hold",
-           [](PyMixer& self, au::ParticipantId id, bool on_hold) {
+           [](PyMixer& self, au::StreamId id, bool on_hold) {
              ThrowIfError(self.mixer().SetOnHold(id, on_hold));
            },
            py::arg("id"), py::arg("on_hold"),
            "A participant on hold is mixed with nobody and hears the waiting sound.")
       .def("set_receiver_loss",
-           [](PyMixer& self, au::ParticipantId id, int loss_percent) {
+           [](PyMixer& self, au::StreamId id, int loss_percent) {
              ThrowIfError(self.mixer().SetReceiverLoss(id, loss_percent));
            },
            py::arg("id"), py::arg("loss_percent"),
@@ -257,10 +257,10 @@ void BindAudio(py::module_& parent) {
       .def("pop_pcm", &PyMixer::PopPcm, py::arg("id"),
            "The next frame an L16 participant hears, as int16[960], or None.")
       .def("is_speaker",
-           [](PyMixer& self, au::ParticipantId id) { return self.mixer().IsSpeaker(id); },
+           [](PyMixer& self, au::StreamId id) { return self.mixer().IsSpeaker(id); },
            py::arg("id"), "Whether the participant is in the speaker set.")
       .def("stats",
-           [](PyMixer& self, au::ParticipantId id) { return StatsDict(self.mixer().GetStats(id)); },
+           [](PyMixer& self, au::StreamId id) { return StatsDict(self.mixer().GetStats(id)); },
            py::arg("id"), "Counters of one participant (jitter buffer, queues).")
       .def("mixer_stats",
            [](PyMixer& self) {

@@ -31,7 +31,7 @@ struct Impairment {
 class SimulatedRoom {
  public:
   struct Member {
-    ParticipantId id = 0;
+    StreamId id = 0;
     Codec codec = Codec::kOpus;
     double freq = 0;
     double amplitude = 0;  // 0: silence
@@ -107,7 +107,7 @@ class SimulatedRoom {
  private:
   struct InFlight {
     int64_t deliver_us;
-    ParticipantId id;
+    StreamId id;
     InputPacket packet;
   };
 

@@ -120,7 +120,7 @@ std::vector<InputPacket> Encode(Codec codec, double f0, double amp, bool send_le
 }
 
 struct Participant {
-  ParticipantId id = 0;
+  StreamId id = 0;
   Codec codec = Codec::kOpus;
   std::vector<InputPacket> speech, quiet;
   uint16_t seq = 0;

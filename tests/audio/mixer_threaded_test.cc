@@ -22,7 +22,7 @@ TEST(MixerThreadedTest, MixerNetworkAndControlThreadsRunConcurrently) {
   auto created = Mixer::Create({.max_participants = 8, .output_queue_frames = 64});
   ASSERT_TRUE(created.ok());
   Mixer& mixer = **created;
-  std::vector<ParticipantId> ids;
+  std::vector<StreamId> ids;
   for (int i = 0; i < kParticipants; ++i) {
     auto id = mixer.AddParticipant(i == 5 ? Codec::kPcmu : Codec::kOpus);
     ASSERT_TRUE(id.ok());

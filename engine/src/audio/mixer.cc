@@ -133,7 +133,7 @@ absl::Status MixerImpl::Init() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ParticipantId> MixerImpl::AddParticipant(Codec codec) {
+absl::StatusOr<StreamId> MixerImpl::AddParticipant(Codec codec) {
   // Search from after the last id handed out, so a freed id is reused last.
   for (int k = 0; k < n_; ++k) {
     const uint32_t i = (next_search_ + static_cast<uint32_t>(k)) % static_cast<uint32_t>(n_);
@@ -143,13 +143,13 @@ absl::StatusOr<ParticipantId> MixerImpl::AddParticipant(Codec codec) {
     }
     used_[i] = true;
     next_search_ = i + 1;
-    return ParticipantId{i};
+    return StreamId{i};
   }
   return absl::ResourceExhaustedError(
       absl::StrCat("room is full (", n_, " participants)"));
 }
 
-absl::Status MixerImpl::RemoveParticipant(ParticipantId id) {
+absl::Status MixerImpl::RemoveParticipant(StreamId id) {
   if (id >= used_.size() || !used_[id]) {
     return absl::NotFoundError(absl::StrCat("no participant ", id));
   }
@@ -160,7 +160,7 @@ absl::Status MixerImpl::RemoveParticipant(ParticipantId id) {
   return absl::OkStatus();
 }
 
-absl::Status MixerImpl::SetMuted(ParticipantId id, bool muted) {
+absl::Status MixerImpl::SetMuted(StreamId id, bool muted) {
   if (id >= used_.size() || !used_[id]) {
     return absl::NotFoundError(absl::StrCat("no participant ", id));
   }
@@ -170,7 +170,7 @@ absl::Status MixerImpl::SetMuted(ParticipantId id, bool muted) {
   return absl::OkStatus();
 }
 
-absl::Status MixerImpl::SetOnHold(ParticipantId id, bool on_hold) {
+absl::Status MixerImpl::SetOnHold(StreamId id, bool on_hold) {
   if (id >= used_.size() || !used_[id]) {
     return absl::NotFoundError(absl::StrCat("no participant ", id));
   }
@@ -180,7 +180,7 @@ absl::Status MixerImpl::SetOnHold(ParticipantId id, bool on_hold) {
   return absl::OkStatus();
 }
 
-absl::Status MixerImpl::SetReceiverLoss(ParticipantId id, int loss_percent) {
+absl::Status MixerImpl::SetReceiverLoss(StreamId id, int loss_percent) {
   if (id >= used_.size() || !used_[id]) {
     return absl::NotFoundError(absl::StrCat("no participant ", id));
   }
@@ -195,7 +195,7 @@ absl::Status MixerImpl::SetReceiverLoss(ParticipantId id, int loss_percent) {
   return absl::OkStatus();
 }
 
-bool MixerImpl::PushPacket(ParticipantId id, const InputPacket& packet) {
+bool MixerImpl::PushPacket(StreamId id, const InputPacket& packet) {
   if (id >= slots_.size()) return false;
   Slot& s = *slots_[id];
   const uint16_t size = std::min<uint16_t>(packet.size, kMaxPayloadBytes);
@@ -213,7 +213,7 @@ bool MixerImpl::PushPacket(ParticipantId id, const InputPacket& packet) {
   return ok;
 }
 
-bool MixerImpl::PopFrame(ParticipantId id, EncodedFrame* frame) {
+bool MixerImpl::PopFrame(StreamId id, EncodedFrame* frame) {
   if (id >= slots_.size()) return false;
   return slots_[id]->output.PopWith([frame](const EncodedFrame& f) {
     frame->sequence = f.sequence;
@@ -225,11 +225,11 @@ bool MixerImpl::PopFrame(ParticipantId id, EncodedFrame* frame) {
   });
 }
 
-bool MixerImpl::IsSpeaker(ParticipantId id) const {
+bool MixerImpl::IsSpeaker(StreamId id) const {
   return id < slots_.size() && selector_.IsSpeaker(static_cast<int>(id));
 }
 
-ParticipantStats MixerImpl::GetStats(ParticipantId id) const {
+ParticipantStats MixerImpl::GetStats(StreamId id) const {
   ParticipantStats st;
   if (id >= slots_.size()) return st;
   const auto& c = slots_[id]->counters;

@@ -113,16 +113,16 @@ class MixerImpl final : public Mixer {
   explicit MixerImpl(const MixerConfig& config);
   absl::Status Init();
 
-  absl::StatusOr<ParticipantId> AddParticipant(Codec codec) override;
-  absl::Status RemoveParticipant(ParticipantId id) override;
-  absl::Status SetMuted(ParticipantId id, bool muted) override;
-  absl::Status SetOnHold(ParticipantId id, bool on_hold) override;
-  absl::Status SetReceiverLoss(ParticipantId id, int loss_percent) override;
-  bool PushPacket(ParticipantId id, const InputPacket& packet) override;
-  bool PopFrame(ParticipantId id, EncodedFrame* frame) override;
+  absl::StatusOr<StreamId> AddParticipant(Codec codec) override;
+  absl::Status RemoveParticipant(StreamId id) override;
+  absl::Status SetMuted(StreamId id, bool muted) override;
+  absl::Status SetOnHold(StreamId id, bool on_hold) override;
+  absl::Status SetReceiverLoss(StreamId id, int loss_percent) override;
+  bool PushPacket(StreamId id, const InputPacket& packet) override;
+  bool PopFrame(StreamId id, EncodedFrame* frame) override;
   void Tick() override;
-  bool IsSpeaker(ParticipantId id) const override;
-  ParticipantStats GetStats(ParticipantId id) const override;
+  bool IsSpeaker(StreamId id) const override;
+  ParticipantStats GetStats(StreamId id) const override;
   MixerStats GetMixerStats() const override;
 
  private:

@@ -82,7 +82,7 @@ absl::StatusOr<WorkerMedia::LegEntry*> WorkerMedia::Insert(std::unique_ptr<Media
                                                            bool on_hold, bool muted) {
   absl::StatusOr<RoomEntry*> room = RoomFor(leg->room());
   if (!room.ok()) return room.status();
-  absl::StatusOr<audio::ParticipantId> mixer_id = (*room)->mixer->AddParticipant(leg->codec());
+  absl::StatusOr<audio::StreamId> mixer_id = (*room)->mixer->AddParticipant(leg->codec());
   if (!mixer_id.ok()) {
     if ((*room)->legs.empty()) rooms_.erase(leg->room());
     return mixer_id.status();

@@ -92,7 +92,7 @@ class WorkerMedia final : public transport::DatagramHandler,
     PeerTransport* webrtc = nullptr;  // the same object, if a WebRTC leg
     RtpLeg* rtp = nullptr;            // the same object, if a plain-RTP leg
     RoomEntry* room = nullptr;
-    audio::ParticipantId mixer_id = 0;
+    audio::StreamId mixer_id = 0;
     bool speaker = false;
     uint64_t speaker_since = 0;  // tick
     bool on_hold = false;

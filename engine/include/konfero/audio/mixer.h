@@ -43,7 +43,9 @@
 
 namespace konfero::audio {
 
-using ParticipantId = uint32_t;
+// A participant's stream in one room's mixer (not a konfero::ParticipantId:
+// the media plane maps one to the other).
+using StreamId = uint32_t;
 
 struct SpeakerSelectionConfig {
   int max_speakers = 3;     // K
@@ -115,31 +117,31 @@ class Mixer {
 
   // Control thread. ResourceExhausted when the room is full (or the
   // command queue is, which a Tick empties).
-  virtual absl::StatusOr<ParticipantId> AddParticipant(Codec codec) = 0;
-  virtual absl::Status RemoveParticipant(ParticipantId id) = 0;
+  virtual absl::StatusOr<StreamId> AddParticipant(Codec codec) = 0;
+  virtual absl::Status RemoveParticipant(StreamId id) = 0;
   // Muted participants (by themselves or a moderator) are never mixed; they
   // still hear the room.
-  virtual absl::Status SetMuted(ParticipantId id, bool muted) = 0;
+  virtual absl::Status SetMuted(StreamId id, bool muted) = 0;
   // Participants on hold are mixed with no one and hear the waiting sound.
-  virtual absl::Status SetOnHold(ParticipantId id, bool on_hold) = 0;
+  virtual absl::Status SetOnHold(StreamId id, bool on_hold) = 0;
   // The packet loss the participant's receiver reports (RTCP receiver
   // report fraction lost, in percent): the encoder of the stream it hears
   // expects that loss and adds in-band FEC (see MixerConfig::opus_fec).
   // InvalidArgument outside 0..100.
-  virtual absl::Status SetReceiverLoss(ParticipantId id, int loss_percent) = 0;
+  virtual absl::Status SetReceiverLoss(StreamId id, int loss_percent) = 0;
 
   // Network receive thread: false (packet dropped, counted) if the queue is
   // full or the id is out of range.
-  virtual bool PushPacket(ParticipantId id, const InputPacket& packet) = 0;
+  virtual bool PushPacket(StreamId id, const InputPacket& packet) = 0;
   // Network send thread: false when no frame is waiting.
-  virtual bool PopFrame(ParticipantId id, EncodedFrame* frame) = 0;
+  virtual bool PopFrame(StreamId id, EncodedFrame* frame) = 0;
 
   // Mixer thread: one 20 ms step.
   virtual void Tick() = 0;
-  virtual bool IsSpeaker(ParticipantId id) const = 0;
+  virtual bool IsSpeaker(StreamId id) const = 0;
 
   // Any thread.
-  virtual ParticipantStats GetStats(ParticipantId id) const = 0;
+  virtual ParticipantStats GetStats(StreamId id) const = 0;
   virtual MixerStats GetMixerStats() const = 0;
 };
 
