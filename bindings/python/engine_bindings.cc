@@ -93,7 +93,8 @@ void BindEngine(py::module_& m) {
                             "Send to where the first packet came from (NAT).")
       .def_readwrite("rtp_timeout", &RtpLegOptions::rtp_timeout,
                      "Seconds without RTP before the leg ends (paused on hold).")
-      .def_readwrite("inband_dtmf", &RtpLegOptions::inband_dtmf)
+      .def_readwrite("inband_dtmf", &RtpLegOptions::inband_dtmf,
+                     "In-band DTMF detection; AUTO: when the offer has no telephone-event.")
       .def_readwrite("codecs", &RtpLegOptions::codecs,
                      "Codecs accepted or offered, best first; empty: all.");
   DefKeywordInit(rtp_options);

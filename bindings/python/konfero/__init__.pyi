@@ -455,10 +455,43 @@ class RoomService:
 
 # ---- Media totals ------------------------------------------------------------------------
 
+class TaskQueue:
+    """Runs the media workers' reports on the Python thread; its fd is
+    readable while reports wait (see attach_to_asyncio)."""
+    def __init__(self) -> None: ...
+    def fileno(self) -> int: ...
+    def run_pending(self) -> int: ...
+    def wait(self, timeout: float) -> int: ...
+    @property
+    def pending(self) -> int: ...
+
+def attach_to_asyncio(queue: TaskQueue, loop: object = None) -> Callable[[], None]: ...
+
+class LegKind(enum.Enum):
+    WEBRTC = 0
+    PLAIN_RTP = 1
+
+class InbandDtmf(enum.Enum):
+    AUTO = 0
+    ON = 1
+    OFF = 2
+
+class RtpLegOptions:
+    """How a plain-RTP leg behaves (Engine.connect_rtp, create_rtp_offer)."""
+    symmetric_rtp: bool
+    rtp_timeout: float
+    inband_dtmf: InbandDtmf
+    codecs: list  # of konfero.Codec, best first; empty: Opus, G.722, PCMU, PCMA
+    def __init__(self, *, symmetric_rtp: bool = True, rtp_timeout: Duration = 30.0,
+                 inband_dtmf: InbandDtmf = InbandDtmf.AUTO,
+                 codecs: Optional[list] = None) -> None: ...
+
 class EngineTotals:
-    """Engine.totals(): sums over the peers connected now; read-only."""
+    """Engine.totals(): sums over the legs connected now; read-only."""
     @property
     def peers(self) -> int: ...
+    @property
+    def rtp_legs(self) -> int: ...
     @property
     def rtp_packets_in(self) -> int: ...
     @property

@@ -2,6 +2,7 @@
 #include "media/media_plane.h"
 
 #include <algorithm>
+#include <future>
 #include <utility>
 
 namespace konfero::media {
@@ -24,9 +25,19 @@ absl::StatusOr<std::unique_ptr<MediaPlane>> MediaPlane::Start(
 }
 
 MediaPlane::~MediaPlane() {
+  // Each worker tears its legs down on its own thread (their thread
+  // contract; an RTP leg's ports are Asio objects of that loop), then stops.
+  for (Slot& slot : workers_) {
+    std::promise<void> done;
+    std::future<void> finished = done.get_future();
+    WorkerMedia* media = slot.media.get();
+    slot.worker->Post([media, &done] {
+      media->Shutdown();
+      done.set_value();
+    });
+    finished.wait();
+  }
   for (Slot& slot : workers_) slot.worker->Stop();
-  // The worker threads are gone: their media can be torn down here.
-  for (Slot& slot : workers_) slot.media->Shutdown();
 }
 
 void MediaPlane::Send(size_t worker, MediaCommand command) {

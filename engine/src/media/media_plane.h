@@ -9,8 +9,8 @@
 //   (*plane)->Send((*plane)->WorkerFor(room), SetHold{participant, true});
 //
 // Thread contract: Start, Send, the accessors and the destructor on the
-// control thread (Send is also safe from any thread). The destructor stops
-// the workers, then tears their media down.
+// control thread (Send is also safe from any thread). The destructor has
+// each worker tear its media down on its own thread, then stops it.
 #ifndef KONFERO_MEDIA_MEDIA_PLANE_H_
 #define KONFERO_MEDIA_MEDIA_PLANE_H_
 

@@ -41,8 +41,6 @@ void WorkerMedia::Attach(transport::Worker& worker) {
 }
 
 void WorkerMedia::Shutdown() {
-  // After the worker thread stopped: the destructor's thread takes over.
-  worker_thread_.Detach();
   KONFERO_DCHECK_RUN_ON(&worker_thread_);
   shut_down_ = true;
   if (tick_timer_) tick_timer_->cancel();
