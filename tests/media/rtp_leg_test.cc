@@ -14,6 +14,7 @@
 #include "dtmf/telephone_event.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "media/fake_sender.h"
 #include "konfero/clock.h"
 #include "konfero/net/ip_endpoint.h"
 #include "rtp/rtcp_packet.h"
@@ -22,6 +23,9 @@
 
 namespace konfero::media {
 namespace {
+
+using ::konfero::media::testing::FakeSender;
+using ::konfero::media::testing::IsRtcp;
 
 using ::testing::ElementsAre;
 
@@ -33,21 +37,6 @@ constexpr uint8_t kEventPt = 101;
 
 net::IpEndpoint RemoteRtp() { return *net::IpEndpoint::Parse("192.0.2.20", 40000); }
 net::IpEndpoint RemoteRtcp() { return *net::IpEndpoint::Parse("192.0.2.20", 40001); }
-
-bool IsRtcp(const std::vector<uint8_t>& d) { return d.size() >= 2 && d[1] >= 192 && d[1] <= 223; }
-
-class FakeSender final : public transport::DatagramSender {
- public:
-  struct Datagram {
-    std::vector<uint8_t> bytes;
-    net::IpEndpoint to;
-  };
-  void Send(absl::Span<const uint8_t> datagram, const net::IpEndpoint& to) override {
-    sent.push_back({{datagram.begin(), datagram.end()}, to});
-  }
-  void Flush() override {}
-  std::vector<Datagram> sent;
-};
 
 class RecordingObserver final : public LegObserver {
  public:

@@ -21,6 +21,7 @@
 #include "dtmf/telephone_event.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "media/fake_sender.h"
 #include "konfero/clock.h"
 #include "konfero/net/ip_endpoint.h"
 #include "media/media_commands.h"
@@ -31,6 +32,9 @@
 namespace konfero::media {
 namespace {
 
+using ::konfero::media::testing::FakeSender;
+using ::konfero::media::testing::IsRtcp;
+
 constexpr RoomId kRoom{1};
 constexpr RoomId kOtherRoom{2};
 constexpr int kPhoneRate = 8000;
@@ -39,24 +43,6 @@ constexpr int kSamplesPerFrame = 160;  // 20 ms of PCMU
 net::IpEndpoint PhoneAddress(int n) {
   return *net::IpEndpoint::Parse("192.0.2.20", static_cast<uint16_t>(40000 + 2 * n));
 }
-
-bool IsRtcp(const std::vector<uint8_t>& d) { return d.size() >= 2 && d[1] >= 192 && d[1] <= 223; }
-
-// Records what the worker sends; nothing goes on a network.
-class FakeSender final : public transport::DatagramSender {
- public:
-  struct Datagram {
-    std::vector<uint8_t> bytes;
-    net::IpEndpoint to;
-  };
-  void Send(absl::Span<const uint8_t> datagram, const net::IpEndpoint& to) override {
-    sent.push_back({{datagram.begin(), datagram.end()}, to});
-  }
-  void Flush() override { ++flushes; }
-
-  std::vector<Datagram> sent;
-  int flushes = 0;
-};
 
 class RecordingReports final : public ReportSink {
  public:
