@@ -15,8 +15,10 @@
 // room's chat travels on the signalling channel, not on data channels.
 //
 //   auto queue = *konfero::TaskQueue::Create();   // or your event loop
-//   auto engine = *konfero::Engine::Start(service, {.bind_address = "127.0.0.1",
-//                                                  .executor = queue.get()});
+//   konfero::Engine::Options options;
+//   options.bind_address = "127.0.0.1";
+//   options.executor = queue.get();
+//   auto engine = *konfero::Engine::Start(service, options);
 //   auto joined = service.JoinAsMember(session, room);
 //   auto answer = engine->Connect(joined->participant, offer_sdp);
 //

@@ -9,7 +9,8 @@
 // tasks wait, so the control thread sleeps until there is work:
 //
 //   auto queue = *konfero::TaskQueue::Create();
-//   auto engine = *konfero::Engine::Start(service, {.executor = queue.get()});
+//   options.executor = queue.get();   // konfero::Engine::Options
+//   auto engine = *konfero::Engine::Start(service, options);
 //   // asyncio: loop.add_reader(queue.fd(), queue.RunPending)
 //   // or a plain loop: while (running) queue->Wait(absl::Milliseconds(100));
 //
