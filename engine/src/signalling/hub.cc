@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "signalling/frames.h"
+#include "signalling/wire.h"
 
 namespace konfero {
 

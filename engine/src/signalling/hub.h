@@ -27,7 +27,7 @@
 #include "crypto/secrets.h"
 #include "konfero/signalling.h"
 #include "signalling/join.h"
-#include "signalling/requests.h"
+#include "signalling/wire.h"
 #include "signalling/session.h"
 
 namespace konfero::signalling {

@@ -4,7 +4,7 @@
 // send nothing new.
 #include <vector>
 
-#include "signalling/frames.h"
+#include "signalling/wire.h"
 #include "signalling/hub.h"
 
 namespace konfero::signalling {

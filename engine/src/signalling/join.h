@@ -14,8 +14,7 @@
 #include <variant>
 
 #include "konfero/room_service.h"
-#include "signalling/errors.h"
-#include "signalling/requests.h"
+#include "signalling/wire.h"
 
 namespace konfero::signalling {
 

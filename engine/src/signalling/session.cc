@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
-#include "signalling/frames.h"
+#include "signalling/wire.h"
 #include "signalling/hub.h"
 
 namespace konfero::signalling {

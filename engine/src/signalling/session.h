@@ -20,8 +20,7 @@
 #include <string_view>
 
 #include "konfero/signalling.h"
-#include "signalling/errors.h"
-#include "signalling/requests.h"
+#include "signalling/wire.h"
 
 namespace konfero::signalling {
 

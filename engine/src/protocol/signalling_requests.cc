@@ -1,6 +1,6 @@
-// requests.cc: JSON text to typed requests, with nlohmann::json in its
+// protocol/signalling_requests.cc: JSON text to typed requests, with nlohmann::json in its
 // no-exception mode and a type check before every read.
-#include "signalling/requests.h"
+#include "protocol/signalling_requests.h"
 
 #include <limits>
 #include <optional>
@@ -10,7 +10,7 @@
 #include "common/absl_compat.h"
 #include "nlohmann/json.hpp"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 namespace {
 
 using Json = nlohmann::json;
@@ -217,4 +217,4 @@ ClientFrame ParseClientFrame(std::string_view text) {
   return ProtocolError{codes::kUnknownType, "unknown frame type"};
 }
 
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol

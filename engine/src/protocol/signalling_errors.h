@@ -1,4 +1,4 @@
-// errors.h: the signalling protocol's error codes (docs/protocol.md, "Errors"
+// protocol/signalling_errors.h: the signalling protocol's error codes (docs/protocol.md, "Errors"
 // and "Joining") and the mapping from absl statuses to them.
 //
 //   ProtocolError e = ErrorFromStatus(rooms.Kick(me, target));
@@ -9,15 +9,15 @@
 // generic message.
 //
 // Thread contract: pure functions, any thread.
-#ifndef KONFERO_SIGNALLING_ERRORS_H_
-#define KONFERO_SIGNALLING_ERRORS_H_
+#ifndef KONFERO_PROTOCOL_SIGNALLING_ERRORS_H_
+#define KONFERO_PROTOCOL_SIGNALLING_ERRORS_H_
 
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 
 namespace codes {
 // Codes that follow the absl status codes.
@@ -51,6 +51,6 @@ struct ProtocolError {
 // `status` must not be OK.
 ProtocolError ErrorFromStatus(const absl::Status& status);
 
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol
 
-#endif  // KONFERO_SIGNALLING_ERRORS_H_
+#endif  // KONFERO_PROTOCOL_SIGNALLING_ERRORS_H_

@@ -1,11 +1,11 @@
 // The server's frames: the fields docs/protocol.md gives them, and text
 // that is not UTF-8 replaced instead of thrown on.
-#include "signalling/frames.h"
+#include "protocol/signalling_frames.h"
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 namespace {
 
 using Json = nlohmann::json;
@@ -119,4 +119,4 @@ TEST(FramesTest, RoomsListForTheLobby) {
 }
 
 }  // namespace
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol

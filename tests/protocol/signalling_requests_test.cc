@@ -1,12 +1,12 @@
 // Parsing and validating the client's frames: every type, and malformed
 // JSON, wrong types, missing fields and out-of-range values as errors.
-#include "signalling/requests.h"
+#include "protocol/signalling_requests.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 namespace {
 
 template <typename T>
@@ -173,4 +173,4 @@ TEST(RequestsTest, DeepNestingIsAnErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol

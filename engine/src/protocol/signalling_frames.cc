@@ -1,11 +1,11 @@
-// frames.cc: server frames as JSON text.
-#include "signalling/frames.h"
+// protocol/signalling_frames.cc: server frames as JSON text.
+#include "protocol/signalling_frames.h"
 
 #include "konfero/room_types.h"
 #include "nlohmann/json.hpp"
 #include "konfero/signalling.h"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 namespace {
 
 using Json = nlohmann::json;
@@ -104,4 +104,4 @@ std::string RoomsFrame(const std::vector<RoomInfo>& rooms) {
 
 std::string ShutdownFrame() { return Dump({{"type", "shutdown"}}); }
 
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol

@@ -1,9 +1,9 @@
-// errors.cc: absl status codes to protocol error codes.
-#include "signalling/errors.h"
+// protocol/signalling_errors.cc: absl status codes to protocol error codes.
+#include "protocol/signalling_errors.h"
 
 #include "common/absl_compat.h"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 
 ProtocolError ErrorFromStatus(const absl::Status& status) {
   std::string_view code;
@@ -23,4 +23,4 @@ ProtocolError ErrorFromStatus(const absl::Status& status) {
   return {code, std::string(Sv(status.message()))};
 }
 
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol

@@ -1,4 +1,4 @@
-// frames.h: the server's frames of the signalling protocol
+// protocol/signalling_frames.h: the server's frames of the signalling protocol
 // (docs/protocol.md), built from the room domain's values.
 //
 //   send(StateFrame(ConferenceState::kRunning, /*waiting=*/false));
@@ -8,17 +8,17 @@
 // (an engine error quoting a client's bytes) is replaced, never thrown on.
 //
 // Thread contract: pure functions, any thread.
-#ifndef KONFERO_SIGNALLING_FRAMES_H_
-#define KONFERO_SIGNALLING_FRAMES_H_
+#ifndef KONFERO_PROTOCOL_SIGNALLING_FRAMES_H_
+#define KONFERO_PROTOCOL_SIGNALLING_FRAMES_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "konfero/room_types.h"
-#include "signalling/errors.h"
+#include "protocol/signalling_errors.h"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 
 std::string WelcomeFrame();
 // The answer to a `ping`.
@@ -40,6 +40,6 @@ std::string RemovedFrame(LeaveReason reason);
 std::string RoomsFrame(const std::vector<RoomInfo>& rooms);
 std::string ShutdownFrame();
 
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol
 
-#endif  // KONFERO_SIGNALLING_FRAMES_H_
+#endif  // KONFERO_PROTOCOL_SIGNALLING_FRAMES_H_

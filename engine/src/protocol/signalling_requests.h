@@ -1,4 +1,4 @@
-// requests.h: the client's frames of the signalling protocol
+// protocol/signalling_requests.h: the client's frames of the signalling protocol
 // (docs/protocol.md), parsed and validated into typed requests.
 //
 //   ClientFrame frame = ParseClientFrame(R"({"type":"chat","text":"Hallo"})");
@@ -13,8 +13,8 @@
 // the RoomService. The caller bounds the frame's size before parsing.
 //
 // Thread contract: pure functions, any thread.
-#ifndef KONFERO_SIGNALLING_REQUESTS_H_
-#define KONFERO_SIGNALLING_REQUESTS_H_
+#ifndef KONFERO_PROTOCOL_SIGNALLING_REQUESTS_H_
+#define KONFERO_PROTOCOL_SIGNALLING_REQUESTS_H_
 
 #include <cstdint>
 #include <string>
@@ -22,9 +22,9 @@
 #include <variant>
 
 #include "konfero/room_types.h"
-#include "signalling/errors.h"
+#include "protocol/signalling_errors.h"
 
-namespace konfero::signalling {
+namespace konfero::protocol {
 
 // Longest session, URL, guest-key or resume token accepted (real ones are
 // far shorter); keeps a junk token from reaching the lookups.
@@ -68,6 +68,6 @@ using ClientFrame =
 
 ClientFrame ParseClientFrame(std::string_view text);
 
-}  // namespace konfero::signalling
+}  // namespace konfero::protocol
 
-#endif  // KONFERO_SIGNALLING_REQUESTS_H_
+#endif  // KONFERO_PROTOCOL_SIGNALLING_REQUESTS_H_
