@@ -13,7 +13,8 @@ TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(stun_fuzzer rtp_fuzzer rtcp_fuzzer sdp_fuzzer dcep_fuzzer video_payload_fuzzer
            signalling_fuzzer server_router_fuzzer telephone_event_fuzzer
-           control_channel_fuzzer plain_rtp_leg_fuzzer plain_rtp_sdp_fuzzer)
+           control_channel_fuzzer plain_rtp_leg_fuzzer plain_rtp_sdp_fuzzer
+           sip_digest_fuzzer sip_message_fuzzer dial_in_core_fuzzer)
 fi
 
 bash scripts/install-deps.sh

@@ -12,7 +12,7 @@ PACKAGES=(
   python3 python3-dev pybind11-dev python3-pybind11 python3-pytest python3-numpy
   python3-aiortc python3-av python3-aiohttp
   chromium iproute2 nftables util-linux
-  ffmpeg sox
+  ffmpeg sox espeak-ng sip-tester baresip linphone-cli kamailio tshark libosip2-dev
 )
 
 # Node.js runs playwright-core for the browser tests; Debian's if none is

@@ -25,6 +25,15 @@
 //                       G.722, all ticked in every iteration (in a rotating
 //                       order); (room + L - base) / L. Counter
 //                       `pcmu_vs_opus`: goal at most 0.3.
+//   BM_Room100Phones    one room of 100 phone legs (PCMU 8 kHz, no RFC 6464
+//   BM_Room100WebRtc    levels: the real phone case) against one room of 100
+//                       WebRTC legs (Opus with levels), three talkers each;
+//                       CPU per tick. The ratio line "BM_Room100WebRtc vs
+//                       BM_Room100Phones" prints phones / WebRTC.
+//   BM_Room100PhonesVsWebRtc  both rooms ticked in every iteration, each
+//                       timed on the thread's CPU clock (order alternating);
+//                       counter `ratio` = phones / WebRTC from the same
+//                       iterations.
 // Argument `phone_levels`: whether the phone legs (PCMU, G.722) send RFC
 // 6464 levels; browsers (Opus) do. konfero's plain RTP legs do not (0 is
 // the real case).
@@ -373,6 +382,42 @@ void BM_ListenerCost(benchmark::State& state) {
   state.counters["g722_vs_opus"] = per_listener(3) / per_listener(2);
 }
 
+// One room of 100: all phone legs (PCMU, no levels) or all WebRTC legs
+// (Opus, levels), talkers 0 to 2.
+std::unique_ptr<Room> Room100(bool phones) {
+  const Leg leg = phones ? Leg{Codec::kPcmu, false} : Leg{Codec::kOpus, true};
+  auto room = std::make_unique<Room>(std::vector<Leg>(100, leg));
+  for (int t = 0; t < 3; ++t) room->SetTalker(t, t);
+  for (int t = 0; t < 50; ++t) room->Tick();  // settle the speaker set
+  return room;
+}
+
+void BM_Room100(benchmark::State& state, bool phones) {
+  auto room = Room100(phones);
+  const MixerStats before = room->mixer().GetMixerStats();
+  for (auto _ : state) room->Tick();
+  ReportCodecWork(state, before, room->mixer().GetMixerStats());
+}
+void BM_Room100Phones(benchmark::State& state) { BM_Room100(state, true); }
+void BM_Room100WebRtc(benchmark::State& state) { BM_Room100(state, false); }
+
+void BM_Room100PhonesVsWebRtc(benchmark::State& state) {
+  auto phones = Room100(true);
+  auto webrtc = Room100(false);
+  int64_t phones_ns = 0, webrtc_ns = 0;
+  bool phones_first = true;
+  for (auto _ : state) {
+    if (phones_first) TimedTick(*phones, &phones_ns);
+    TimedTick(*webrtc, &webrtc_ns);
+    if (!phones_first) TimedTick(*phones, &phones_ns);
+    phones_first = !phones_first;
+  }
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["phones_us"] = static_cast<double>(phones_ns) / iterations / 1e3;
+  state.counters["webrtc_us"] = static_cast<double>(webrtc_ns) / iterations / 1e3;
+  state.counters["ratio"] = static_cast<double>(phones_ns) / static_cast<double>(webrtc_ns);
+}
+
 BENCHMARK(BM_Tick)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond)->MinTime(1.0);
 BENCHMARK(BM_TickNaive)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 // Arguments: the Opus complexity of the mixes, the loss every receiver
@@ -385,6 +430,9 @@ BENCHMARK(BM_PhoneRoomScaling)->ArgName("phone_levels")->Arg(0)->Arg(1)
     ->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 BENCHMARK(BM_ListenerCost)->ArgName("phone_levels")->Arg(0)->Arg(1)
     ->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+BENCHMARK(BM_Room100Phones)->Unit(benchmark::kMicrosecond)->MinTime(1.0);
+BENCHMARK(BM_Room100WebRtc)->Unit(benchmark::kMicrosecond)->MinTime(1.0);
+BENCHMARK(BM_Room100PhonesVsWebRtc)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 }  // namespace
 }  // namespace konfero::audio
@@ -394,6 +442,7 @@ int main(int argc, char** argv) {
       argc, argv,
       {{"BM_Tick/10", "BM_Tick/100"},
        {"BM_Tick/10", "BM_Tick/1000"},
-       {"BM_TickNaive/", "BM_Tick/"}},
+       {"BM_TickNaive/", "BM_Tick/"},
+       {"BM_Room100Phones", "BM_Room100WebRtc"}},
       {{"BM_Tick/", 20e6}, {"BM_ManyRooms", 20e6}});
 }

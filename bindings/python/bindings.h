@@ -46,6 +46,35 @@ RoomService& RoomServiceOf(py::handle service);
 void BindEngine(py::module_& m);
 // The C++ Engine behind a Python konfero.Engine; raises if it is stopped.
 Engine& EngineOf(py::handle engine);
+// PromptId, PromptLanguage and CallEvent, which Engine methods name
+// (dial_in_bindings.cc); before BindEngine.
+void BindPhoneTypes(py::module_& m);
+// konfero.DialInService, its options and stats (dial_in_bindings.cc).
+void BindDialIn(py::module_& m);
+
+// A binding object that borrows a RoomService or an Engine (an Engine, a
+// DialInService) and must end before it. The owner's close() or stop()
+// stops its registered dependents first, so closing things in the wrong
+// order is safe instead of a use-after-free. A dependent holds a reference
+// to its owner's Python object (so the owner outlives it) and removes
+// itself when it is destroyed.
+class Dependent {
+ public:
+  virtual void StopBeforeOwner() = 0;
+
+ protected:
+  ~Dependent() = default;
+};
+// Raises if the service is closed.
+void AddRoomServiceDependent(py::handle service, Dependent* dependent);
+void RemoveRoomServiceDependent(py::handle service, Dependent* dependent);
+// The engine's dependent also owns its call handler (Engine.on_call_event
+// raises meanwhile). Raises if the engine is stopped or a Python call
+// handler is set.
+void AddEngineCallOwner(py::handle engine, Dependent* dependent);
+void RemoveEngineCallOwner(py::handle engine, Dependent* dependent);
+// The TaskQueue (a Python object) the engine was started with.
+py::object EngineQueueOf(py::handle engine);
 // konfero.SignallingHub and SignallingSession (signalling_bindings.cc).
 void BindSignalling(py::module_& m);
 // The audio engine; defined in audio_bindings.cc when that file is built in
@@ -56,6 +85,10 @@ void BindAudio(py::module_& m);
 // C++ exception that a registered translator turns into the Python one).
 // Does nothing for an OK status.
 void ThrowIfError(const absl::Status& status);
+
+// The konfero.Error instance (the class ThrowIfError would raise, with
+// `code` and `message`) for a failed `status`, not raised; None for OK.
+py::object ErrorOf(const absl::Status& status);
 
 // StatusOr<T> -> T, or raises.
 template <typename T>

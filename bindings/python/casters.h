@@ -1,8 +1,9 @@
 // casters.h: how konfero's small C++ value types cross into Python.
 //
-//   - Strong ids (UserId, RoomId, ParticipantId, BanId, SubscriptionId) are
-//     plain Python ints: scripts store them, compare them and print them, and
-//     a wrapper class per id type would buy little in a dynamic language.
+//   - Strong ids (UserId, RoomId, ParticipantId, BanId, SubscriptionId,
+//     CallId) are plain Python ints: scripts store them, compare them and
+//     print them, and a wrapper class per id type would buy little in a
+//     dynamic language.
 //   - absl::Time is a float of Unix seconds (UTC). The room domain only
 //     compares and orders instants, and ManualClock arithmetic is simplest on
 //     numbers. On input a datetime is accepted too (via its .timestamp(), so a
@@ -22,6 +23,7 @@
 #include <type_traits>
 
 #include "absl/time/time.h"
+#include "konfero/media_types.h"
 #include "konfero/room_service.h"
 #include "konfero/room_types.h"
 
@@ -75,6 +77,9 @@ struct type_caster<konfero::BanId>
 template <>
 struct type_caster<konfero::SubscriptionId>
     : konfero::python::StrongIdCaster<konfero::SubscriptionId> {};
+template <>
+struct type_caster<konfero::CallId>
+    : konfero::python::StrongIdCaster<konfero::CallId> {};
 
 template <>
 struct type_caster<absl::Time> {

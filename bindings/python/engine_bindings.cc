@@ -4,8 +4,8 @@
 //
 // The engine is driven from the thread that drives its RoomService (the
 // Python thread that calls both; the GIL policy of bindings.h applies).
-// The workers post their reports (a leg that failed, a DTMF digit, the
-// active speaker) to a TaskQueue; its file descriptor becomes readable
+// The workers post their reports (a leg that failed, a DTMF digit, a call
+// event, the active speaker) to a TaskQueue; its file descriptor becomes readable
 // then, and run_pending() applies them, which may run RoomService event
 // callbacks. With asyncio: loop.add_reader(queue.fileno(), queue.run_pending)
 // (konfero.attach_to_asyncio does that); without: queue.wait(timeout).
@@ -17,24 +17,36 @@
 namespace konfero::python {
 namespace {
 
-class EngineHandle {
+class EngineHandle final : public Dependent {
  public:
-  EngineHandle(std::unique_ptr<Engine> engine, py::object queue)
-      : engine_(std::move(engine)), queue_(std::move(queue)) {}
+  // Registers with the service, whose close() then stops the engine first.
+  EngineHandle(std::unique_ptr<Engine> engine, py::object service, py::object queue)
+      : engine_(std::move(engine)), service_(std::move(service)), queue_(std::move(queue)) {
+    AddRoomServiceDependent(service_, this);
+  }
   ~EngineHandle() {
     Stop();
-    // The Python thread may free the Python objects the DTMF handler holds.
+    // The Python thread may free the Python objects the handlers hold.
     py::gil_scoped_acquire gil;
     dtmf_handler_ = py::object();
+    call_handler_ = py::object();
   }
   Engine& get() {
     if (!engine_) ThrowIfError(absl::FailedPreconditionError("Engine is stopped"));
     return *engine_;
   }
+  const py::object& queue() const { return queue_; }
   // Stops the workers (joining their threads) and closes every leg. The
   // workers may wait for the GIL (they do not: they only post to the
-  // queue), so no GIL juggling is needed.
-  void Stop() { engine_.reset(); }
+  // queue), so no GIL juggling is needed. A DialInService that borrows
+  // the engine stops first.
+  void Stop() {
+    if (call_owner_ != nullptr) call_owner_->StopBeforeOwner();
+    if (!engine_) return;
+    engine_.reset();
+    RemoveRoomServiceDependent(service_, this);
+  }
+  void StopBeforeOwner() override { Stop(); }
   void SetDtmfHandler(py::object handler) {
     dtmf_handler_ = handler;
     if (handler.is_none()) {
@@ -51,11 +63,50 @@ class EngineHandle {
       }
     });
   }
+  void SetCallHandler(py::object handler) {
+    if (call_owner_ != nullptr) {
+      ThrowIfError(absl::FailedPreconditionError(
+          "a DialInService answers this engine's calls; close it before "
+          "setting on_call_event"));
+    }
+    Engine& engine = get();
+    call_handler_ = handler;
+    if (handler.is_none()) {
+      engine.SetCallHandler(nullptr);
+      return;
+    }
+    engine.SetCallHandler([this](const CallEvent& event) {
+      try {
+        call_handler_(event);
+      } catch (py::error_already_set& e) {
+        e.discard_as_unraisable("konfero.Engine call handler");
+      }
+    });
+  }
+  void AddCallOwner(Dependent* owner) {
+    get();
+    if (call_owner_ != nullptr) {
+      ThrowIfError(absl::FailedPreconditionError(
+          "the engine already has a DialInService; close it first"));
+    }
+    if (!call_handler_.is_none()) {
+      ThrowIfError(absl::FailedPreconditionError(
+          "the engine has an on_call_event handler; set it to None before "
+          "starting a DialInService"));
+    }
+    call_owner_ = owner;
+  }
+  void RemoveCallOwner(Dependent* owner) {
+    if (call_owner_ == owner) call_owner_ = nullptr;
+  }
 
  private:
   std::unique_ptr<Engine> engine_;
+  py::object service_;  // the RoomService, which the engine borrows
   py::object queue_;  // keeps the TaskQueue alive as long as the engine
   py::object dtmf_handler_;
+  py::object call_handler_ = py::none();
+  Dependent* call_owner_ = nullptr;  // a DialInService, which must stop first
 };
 
 }  // namespace
@@ -108,30 +159,30 @@ void BindEngine(py::module_& m) {
       .value("CLOSED", PeerState::kClosed);
 
   py::class_<PeerStats> stats(m, "PeerStats", "Counters of one participant's media leg.");
-  stats.def_readonly("kind", &PeerStats::kind)
-      .def_readonly("state", &PeerStats::state)
-      .def_readonly("rtp_packets_in", &PeerStats::rtp_packets_in)
-      .def_readonly("rtp_packets_out", &PeerStats::rtp_packets_out)
-      .def_readonly("bytes_in", &PeerStats::bytes_in)
-      .def_readonly("bytes_out", &PeerStats::bytes_out)
-      .def_readonly("srtp_failures", &PeerStats::srtp_failures)
-      .def_readonly("data_messages_in", &PeerStats::data_messages_in)
-      .def_readonly("data_messages_out", &PeerStats::data_messages_out)
-      .def_readonly("data_messages_dropped", &PeerStats::data_messages_dropped)
-      .def_readonly("video_packets_in", &PeerStats::video_packets_in)
-      .def_readonly("video_packets_out", &PeerStats::video_packets_out)
-      .def_readonly("rtx_packets_out", &PeerStats::rtx_packets_out)
-      .def_readonly("nacks_in", &PeerStats::nacks_in)
-      .def_readonly("keyframe_requests_in", &PeerStats::keyframe_requests_in)
-      .def_readonly("keyframe_requests_out", &PeerStats::keyframe_requests_out)
-      .def_readonly("transport_feedback_out", &PeerStats::transport_feedback_out)
-      .def_readonly("layer_switches", &PeerStats::layer_switches)
-      .def_readonly("impairment_drops", &PeerStats::impairment_drops)
-      .def_readonly("bandwidth_estimate_bps", &PeerStats::bandwidth_estimate_bps)
-      .def_readonly("rtcp_packets_in", &PeerStats::rtcp_packets_in)
-      .def_readonly("rtcp_packets_out", &PeerStats::rtcp_packets_out)
-      .def_readonly("invalid_packets_in", &PeerStats::invalid_packets_in)
-      .def_readonly("dtmf_digits_in", &PeerStats::dtmf_digits_in);
+  stats.def_readonly("kind", &PeerStats::kind, "WEBRTC or PLAIN_RTP.")
+      .def_readonly("state", &PeerStats::state, "The transport's PeerState.")
+      .def_readonly("rtp_packets_in", &PeerStats::rtp_packets_in, "RTP packets received.")
+      .def_readonly("rtp_packets_out", &PeerStats::rtp_packets_out, "RTP packets sent.")
+      .def_readonly("bytes_in", &PeerStats::bytes_in, "UDP payload bytes received.")
+      .def_readonly("bytes_out", &PeerStats::bytes_out, "UDP payload bytes sent.")
+      .def_readonly("srtp_failures", &PeerStats::srtp_failures, "Packets that failed SRTP authentication.")
+      .def_readonly("data_messages_in", &PeerStats::data_messages_in, "Data-channel messages received.")
+      .def_readonly("data_messages_out", &PeerStats::data_messages_out, "Data-channel messages sent.")
+      .def_readonly("data_messages_dropped", &PeerStats::data_messages_dropped, "Data-channel messages dropped (buffer full).")
+      .def_readonly("video_packets_in", &PeerStats::video_packets_in, "Video RTP packets received.")
+      .def_readonly("video_packets_out", &PeerStats::video_packets_out, "Video RTP packets sent.")
+      .def_readonly("rtx_packets_out", &PeerStats::rtx_packets_out, "Retransmissions sent (RTX).")
+      .def_readonly("nacks_in", &PeerStats::nacks_in, "NACKs received.")
+      .def_readonly("keyframe_requests_in", &PeerStats::keyframe_requests_in, "PLI/FIR received.")
+      .def_readonly("keyframe_requests_out", &PeerStats::keyframe_requests_out, "PLI/FIR sent.")
+      .def_readonly("transport_feedback_out", &PeerStats::transport_feedback_out, "Transport-wide congestion feedback sent.")
+      .def_readonly("layer_switches", &PeerStats::layer_switches, "Simulcast layer switches for this subscriber.")
+      .def_readonly("impairment_drops", &PeerStats::impairment_drops, "Packets dropped by set_egress_impairment.")
+      .def_readonly("bandwidth_estimate_bps", &PeerStats::bandwidth_estimate_bps, "The send-side bandwidth estimate.")
+      .def_readonly("rtcp_packets_in", &PeerStats::rtcp_packets_in, "RTCP packets received.")
+      .def_readonly("rtcp_packets_out", &PeerStats::rtcp_packets_out, "RTCP packets sent.")
+      .def_readonly("invalid_packets_in", &PeerStats::invalid_packets_in, "Packets that were not valid RTP/RTCP.")
+      .def_readonly("dtmf_digits_in", &PeerStats::dtmf_digits_in, "DTMF digits received.");
   DefRepr(stats, {"kind", "state", "rtp_packets_in", "rtp_packets_out", "bytes_in",
                   "bytes_out", "srtp_failures", "data_messages_in",
                   "data_messages_out", "data_messages_dropped", "video_packets_in",
@@ -170,15 +221,20 @@ void BindEngine(py::module_& m) {
 
   py::class_<Engine::Options> engine_options(m, "EngineOptions",
                                       "Where the media workers listen.");
-  engine_options.def_readwrite("bind_address", &Engine::Options::bind_address)
-      .def_readwrite("port", &Engine::Options::port)
-      .def_readwrite("workers", &Engine::Options::workers)
-      .def_readwrite("announced_addresses", &Engine::Options::announced_addresses)
+  engine_options.def_readwrite("bind_address", &Engine::Options::bind_address,
+                     "The address the workers bind.")
+      .def_readwrite("port", &Engine::Options::port,
+                     "The first worker's WebRTC UDP port (the others follow); 0: any.")
+      .def_readwrite("workers", &Engine::Options::workers,
+                     "Media worker threads; 0: one per core.")
+      .def_readwrite("announced_addresses", &Engine::Options::announced_addresses,
+                     "Addresses announced in ICE candidates and SDP (NAT); empty: the bound one.")
       .def_readwrite("consent_timeout", &Engine::Options::consent_timeout,
                      "Seconds without ICE consent before a peer is dropped.")
       .def_readwrite("rtp_port_min", &Engine::Options::rtp_port_min,
                      "Plain-RTP legs' port range (0 and 0: any free ports).")
-      .def_readwrite("rtp_port_max", &Engine::Options::rtp_port_max);
+      .def_readwrite("rtp_port_max", &Engine::Options::rtp_port_max,
+                     "The top of the plain-RTP port range.");
   DefKeywordInit(engine_options);
   DefRepr(engine_options, {"bind_address", "port", "workers", "announced_addresses",
                     "consent_timeout", "rtp_port_min", "rtp_port_max"});
@@ -192,13 +248,13 @@ void BindEngine(py::module_& m) {
             Engine::Options options = o;
             options.executor = &queue.cast<TaskQueue&>();
             return std::make_unique<EngineHandle>(
-                Unwrap(Engine::Start(RoomServiceOf(service), options)), queue);
+                Unwrap(Engine::Start(RoomServiceOf(service), options)), service, queue);
           },
           py::arg("service"), py::arg("options"), py::arg("queue"),
           py::keep_alive<0, 1>(),
           "Starts the media workers for `service`'s rooms; their reports are "
           "applied by `queue` (a TaskQueue). Stop the engine before closing the "
-          "service.")
+          "service (service.close() stops it first).")
       .def(
           "connect",
           [](EngineHandle& h, ParticipantId participant, std::string_view offer) {
@@ -258,6 +314,73 @@ void BindEngine(py::module_& m) {
       .def("on_dtmf", &EngineHandle::SetDtmfHandler, py::arg("handler"),
            "handler(participant, digit) for each digit a leg receives; None to stop.")
       .def(
+          "answer_call",
+          [](EngineHandle& h, std::string_view offer, const RtpLegOptions& options) {
+            Engine::AnsweredCall c = Unwrap(h.get().AnswerCall(offer, options));
+            return py::make_tuple(c.call, c.answer);
+          },
+          py::arg("offer"), py::arg("options") = RtpLegOptions{},
+          "A phone call before its caller joins a room (the PIN prompt): the "
+          "caller's RTP/AVP offer in; (call id, SDP answer) out. The call "
+          "plays prompts and reports digits (on_call_event) but hears no room.")
+      .def(
+          "offer_call",
+          [](EngineHandle& h, const RtpLegOptions& options) {
+            Engine::OfferedCall c = Unwrap(h.get().OfferCall(options));
+            return py::make_tuple(c.call, c.offer);
+          },
+          py::arg("options") = RtpLegOptions{},
+          "For an INVITE without SDP: (call id, our SDP offer); the answer "
+          "comes in the ACK (accept_call_answer).")
+      .def(
+          "accept_call_answer",
+          [](EngineHandle& h, CallId call, std::string_view answer) {
+            ThrowIfError(h.get().AcceptCallAnswer(call, answer));
+          },
+          py::arg("call"), py::arg("answer"), "The answer to offer_call().")
+      .def(
+          "update_call",
+          [](EngineHandle& h, CallId call, std::string_view offer) {
+            return Unwrap(h.get().UpdateCall(call, offer));
+          },
+          py::arg("call"), py::arg("offer"),
+          "A re-offer before admission (hold, resume); returns the answer.")
+      .def(
+          "play_prompt",
+          [](EngineHandle& h, CallId call, PromptId prompt, PromptLanguage language,
+             bool interrupt) {
+            ThrowIfError(h.get().PlayPrompt(call, prompt, language, interrupt));
+          },
+          py::arg("call"), py::arg("prompt"), py::arg("language"),
+          py::arg("interrupt") = false,
+          "Queues a prompt on a call; a PROMPTS_DONE CallEvent follows when "
+          "the queue has played out. interrupt: what was queued stops first.")
+      .def(
+          "play_participant_prompt",
+          [](EngineHandle& h, ParticipantId participant, PromptId prompt,
+             PromptLanguage language) {
+            ThrowIfError(h.get().PlayPrompt(participant, prompt, language));
+          },
+          py::arg("participant"), py::arg("prompt"), py::arg("language"),
+          "A prompt to an admitted phone instead of the room's mix while it "
+          "plays; FailedPreconditionError for a WebRTC leg.")
+      .def(
+          "admit_call",
+          [](EngineHandle& h, CallId call, ParticipantId participant) {
+            ThrowIfError(h.get().AdmitCall(call, participant));
+          },
+          py::arg("call"), py::arg("participant"),
+          "The call's leg becomes the participant's (present in the "
+          "RoomService, without a media leg): same ports and SSRC.")
+      .def(
+          "hang_up_call",
+          [](EngineHandle& h, CallId call) { ThrowIfError(h.get().HangUpCall(call)); },
+          py::arg("call"), "Ends a call that was not admitted (RTCP BYE).")
+      .def("on_call_event", &EngineHandle::SetCallHandler, py::arg("handler"),
+           "handler(event) for each CallEvent of a call not yet admitted "
+           "(digit, prompts done, ended); None to stop. FailedPreconditionError "
+           "while a DialInService uses the engine (it handles the calls).")
+      .def(
           "stats",
           [](EngineHandle& h, ParticipantId participant) {
             return Unwrap(h.get().GetStats(participant));
@@ -307,5 +430,17 @@ void BindEngine(py::module_& m) {
 }
 
 Engine& EngineOf(py::handle engine) { return engine.cast<EngineHandle&>().get(); }
+
+py::object EngineQueueOf(py::handle engine) {
+  return engine.cast<EngineHandle&>().queue();
+}
+
+void AddEngineCallOwner(py::handle engine, Dependent* dependent) {
+  engine.cast<EngineHandle&>().AddCallOwner(dependent);
+}
+
+void RemoveEngineCallOwner(py::handle engine, Dependent* dependent) {
+  engine.cast<EngineHandle&>().RemoveCallOwner(dependent);
+}
 
 }  // namespace konfero::python

@@ -53,7 +53,38 @@ struct ErrorSpec {
   const char* doc;
 };
 
+// A new reference to the konfero.Error instance for a failed `status`
+// (`code` and `message` set), or nullptr with a Python error set. Plain C
+// API: a translator runs with the GIL held and must not throw.
+PyObject* NewErrorInstance(const absl::Status& s) {
+  const int code = static_cast<int>(s.code());
+  PyObject* cls = code >= 0 && code < kCodeCount && ClassesByCode()[code]
+                      ? ClassesByCode()[code]
+                      : BaseClass();
+  const std::string text(s.message());
+  PyObject* message = PyUnicode_DecodeUTF8(text.data(), text.size(), "replace");
+  if (message == nullptr) return nullptr;
+  PyObject* exc = PyObject_CallOneArg(cls, message);
+  if (exc == nullptr) {
+    Py_DECREF(message);
+    return nullptr;
+  }
+  PyObject* code_obj = py::cast(s.code()).release().ptr();
+  PyObject_SetAttrString(exc, "code", code_obj);
+  PyObject_SetAttrString(exc, "message", message);
+  Py_DECREF(code_obj);
+  Py_DECREF(message);
+  return exc;
+}
+
 }  // namespace
+
+py::object ErrorOf(const absl::Status& status) {
+  if (status.ok()) return py::none();
+  PyObject* exc = NewErrorInstance(status);
+  if (exc == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(exc);
+}
 
 void ThrowIfError(const absl::Status& status) {
   if (!status.ok()) throw StatusError(status);
@@ -146,28 +177,9 @@ void BindErrors(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const StatusError& e) {
-      const absl::Status& s = e.status();
-      const int code = static_cast<int>(s.code());
-      PyObject* cls = code >= 0 && code < kCodeCount && ClassesByCode()[code]
-                          ? ClassesByCode()[code]
-                          : BaseClass();
-      // Build the instance here so it carries `code` and `message`. Plain
-      // C API: a translator runs with the GIL held and must not throw.
-      const std::string text(s.message());
-      PyObject* message =
-          PyUnicode_DecodeUTF8(text.data(), text.size(), "replace");
-      if (message == nullptr) return;
-      PyObject* exc = PyObject_CallOneArg(cls, message);
-      if (exc == nullptr) {  // the call set its own error
-        Py_DECREF(message);
-        return;
-      }
-      PyObject* code_obj = py::cast(s.code()).release().ptr();
-      PyObject_SetAttrString(exc, "code", code_obj);
-      PyObject_SetAttrString(exc, "message", message);
-      Py_DECREF(code_obj);
-      Py_DECREF(message);
-      PyErr_SetObject(cls, exc);
+      PyObject* exc = NewErrorInstance(e.status());
+      if (exc == nullptr) return;  // the failed call set its own error
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc)), exc);
       Py_DECREF(exc);
     }
   });

@@ -14,7 +14,9 @@ PYBIND11_MODULE(_konfero, m) {
   kp::BindRoomTypes(m);
   kp::BindEvents(m);
   kp::BindRooms(m);
+  kp::BindPhoneTypes(m);
   kp::BindEngine(m);
+  kp::BindDialIn(m);
   kp::BindSignalling(m);
 #ifdef KONFERO_HAVE_AUDIO_BINDINGS
   kp::BindAudio(m);

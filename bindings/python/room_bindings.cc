@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "bindings.h"
 #include "konfero/room_service.h"
@@ -52,7 +53,20 @@ class RoomServiceHandle {
       ThrowIfError(absl::FailedPreconditionError(
           "RoomService.close() called from an event callback"));
     }
+    // Each removes itself from dependents_ as it stops.
+    std::vector<Dependent*> dependents = dependents_;
+    for (auto it = dependents.rbegin(); it != dependents.rend(); ++it) {
+      (*it)->StopBeforeOwner();
+    }
     service_.reset();
+  }
+
+  void AddDependent(Dependent* d) {
+    get();
+    dependents_.push_back(d);
+  }
+  void RemoveDependent(Dependent* d) {
+    std::erase(dependents_, d);
   }
 
   SubscriptionId Subscribe(py::function callback, std::optional<RoomId> room) {
@@ -82,6 +96,7 @@ class RoomServiceHandle {
   std::unique_ptr<RoomService> service_;
   std::string database_;
   int dispatching_ = 0;
+  std::vector<Dependent*> dependents_;  // Engines, DialInServices: they stop first
 };
 
 using H = RoomServiceHandle;
@@ -272,6 +287,26 @@ void BindAccessAndJoins(py::class_<H>& c) {
           py::arg("source") = "", py::arg("room") = py::none(),
           "The same, with the PhoneGuestJoin fields as keywords.")
       .def(
+          "try_join_as_phone_guest",
+          [](H& h, const PhoneGuestJoin& join) {
+            return h.get().TryJoinAsPhoneGuest(join);
+          },
+          py::arg("join"),
+          "What a dial-in calls: never raises for the PIN; returns a "
+          "PhoneJoinAttempt whose answer_delay says how long to hold the "
+          "outcome (result or error) before the caller hears it, right or "
+          "wrong alike, while the global or the room's PIN limit is exceeded.")
+      .def(
+          "try_join_as_phone_guest",
+          [](H& h, std::string pin, std::string caller, std::string source,
+             std::optional<RoomId> room) {
+            return h.get().TryJoinAsPhoneGuest(
+                {std::move(pin), std::move(caller), std::move(source), room});
+          },
+          py::kw_only(), py::arg("pin"), py::arg("caller") = "",
+          py::arg("source") = "", py::arg("room") = py::none(),
+          "The same, with the PhoneGuestJoin fields as keywords.")
+      .def(
           "leave",
           [](H& h, ParticipantId p) { ThrowIfError(h.get().Leave(p)); },
           py::arg("participant"), "The participant hung up.")
@@ -382,8 +417,9 @@ void BindLifetimeAndEvents(py::class_<H>& c) {
        "members and access. `clock` defaults to a SystemClock, `random` to "
        "the OpenSSL CSPRNG; the service keeps both alive.")
       .def("close", &H::Close,
-           "Destroys the service and closes the database. Idempotent. Not "
-           "allowed from inside an event callback.")
+           "Destroys the service and closes the database; an Engine or "
+           "DialInService on it is stopped first. Idempotent. Not allowed from inside an "
+           "event callback.")
       .def_property_readonly("closed", &H::closed, "close() was called.")
       .def(
           "__enter__", [](py::object self) { return self; },
@@ -473,6 +509,14 @@ namespace konfero::python {
 
 RoomService& RoomServiceOf(py::handle service) {
   return service.cast<H&>().get();
+}
+
+void AddRoomServiceDependent(py::handle service, Dependent* dependent) {
+  service.cast<H&>().AddDependent(dependent);
+}
+
+void RemoveRoomServiceDependent(py::handle service, Dependent* dependent) {
+  service.cast<H&>().RemoveDependent(dependent);
 }
 
 }  // namespace konfero::python

@@ -239,7 +239,17 @@ void BindOptions(py::module_& m) {
       .def_readwrite("guest_code_limit", &O::guest_code_limit,
                      "Wrong PINs and URL tokens, per source and per room.")
       .def_readwrite("guest_code_global_limit", &O::guest_code_global_limit,
-                     "Wrong PINs across all sources.")
+                     "Wrong PINs across all sources. Past it PIN answers are "
+                     "slowed (phone_slow_answer_delay), never refused.")
+      .def_readwrite("phone_caller_limit", &O::phone_caller_limit,
+                     "Wrong PINs per caller id (its digits); a locked-out "
+                     "caller id is refused.")
+      .def_readwrite("phone_room_limit", &O::phone_room_limit,
+                     "Wrong PINs at a dial-in number that names one room; "
+                     "past it answers are slowed, never refused.")
+      .def_readwrite("phone_slow_answer_delay", &O::phone_slow_answer_delay,
+                     "How long the dial-in holds a PIN's outcome while the "
+                     "global or the room's limit is exceeded (seconds).")
       .def_readwrite("max_chat_bytes", &O::max_chat_bytes,
                      "Longest chat message in UTF-8 bytes.")
       .def_readwrite("chat_history_limit", &O::chat_history_limit,
@@ -247,7 +257,8 @@ void BindOptions(py::module_& m) {
   DefRepr(m.attr("RoomServiceOptions"),
           {"database", "database_busy_timeout", "dial_in_number", "base_url",
            "guest_seats", "pin_digits", "session_ttl", "login_limit",
-           "guest_code_limit", "guest_code_global_limit", "max_chat_bytes",
+           "guest_code_limit", "guest_code_global_limit", "phone_caller_limit",
+           "phone_room_limit", "phone_slow_answer_delay", "max_chat_bytes",
            "chat_history_limit"});
 
   ValueClass<KickOptions>(m, "KickOptions", "How Kick() removes a guest.")
@@ -284,6 +295,39 @@ void BindOptions(py::module_& m) {
                      "room; else None.");
   DefRepr(m.attr("PhoneGuestJoin"), {"pin", "caller", "source", "room"},
           {"pin"});
+
+  // The C++ result is a StatusOr; in Python the outcome is either `result`
+  // or `error` (the exception instance, not raised), so a caller that must
+  // wait answer_delay first can do so before it raises or admits.
+  py::class_<PhoneJoinAttempt>(
+      m, "PhoneJoinAttempt",
+      "A PIN attempt's outcome (RoomService.try_join_as_phone_guest) and "
+      "how long a dial-in waits before the caller hears it.")
+      .def_property_readonly(
+          "result",
+          [](const PhoneJoinAttempt& a) -> py::object {
+            if (!a.result.ok()) return py::none();
+            return py::cast(*a.result);
+          },
+          "The JoinResult when the PIN was right; else None.")
+      .def_property_readonly(
+          "error",
+          [](const PhoneJoinAttempt& a) { return ErrorOf(a.result.status()); },
+          "The konfero.Error (not raised) when the attempt failed: "
+          "PermissionDeniedError for a wrong PIN or a barred caller id, "
+          "ResourceExhaustedError while locked out, InvalidArgumentError; "
+          "else None.")
+      .def_property_readonly(
+          "answer_delay",
+          [](const PhoneJoinAttempt& a) { return a.answer_delay; },
+          "Seconds to wait before telling the caller the outcome (right or "
+          "wrong alike); 0 unless the global or the room's PIN limit is "
+          "exceeded.")
+      .def(
+          "unwrap",
+          [](const PhoneJoinAttempt& a) { return Unwrap(a.result); },
+          "The JoinResult, or raises the error.");
+  DefRepr(m.attr("PhoneJoinAttempt"), {"result", "error", "answer_delay"});
 }
 
 }  // namespace
@@ -292,6 +336,12 @@ void BindRoomTypes(py::module_& m) {
   BindEnums(m);
   BindRecords(m);
   BindOptions(m);
+  m.def(
+      "mask_caller_id",
+      [](std::string_view caller) { return MaskCallerId(caller); },
+      py::arg("caller"),
+      "A phone guest's caller id as others see it: 'Phone \u2026' and the "
+      "last four digits, all of them if fewer, or 'Phone' without digits.");
 }
 
 }  // namespace konfero::python

@@ -17,6 +17,12 @@ thread: the request handlers, the WebSocket readers, the engine's reports
 the 200 ms loop that ends the signalling hub's reconnect graces. The protocol itself lives in the
 engine (konfero.SignallingHub); this file only carries frames.
 
+With --sip-listen IP:PORT it also answers phone calls (konfero.DialInService
+on the same RoomService, Engine and TaskQueue, so SIP runs on the asyncio
+thread too): callers dial --dial-in-number, type a public room's PIN and '#'
+and join as phone guests. --sip-allow CIDR (repeatable) limits who may send
+INVITEs; without it any source may (the PIN is the gate).
+
 GET /api/guest/<token> looks the guest link up without joining
 (RoomService.look_up_guest_url), so the guest page shows the room's name, or
 the "not valid" (404 bad_url) or "not public any more" (410 not_public) page
@@ -293,9 +299,29 @@ def parse_args(argv):
                         "(default http://HOST:PORT)")
     p.add_argument("--media-address", default="",
                    help="address the media workers bind (default: the --listen host)")
-    p.add_argument("--dial-in", default="+49 30 1234567", help="dial-in number in invitations")
+    p.add_argument("--dial-in-number", "--dial-in", dest="dial_in", default="+49 30 1234567",
+                   help="the dial-in number: shown in invitations, and answered on "
+                        "--sip-listen for every public room")
+    p.add_argument("--sip-listen", type=parse_listen, default=None,
+                   help="answer phone calls: SIP over UDP and TCP on IP:PORT (port 0: any)")
+    p.add_argument("--sip-allow", action="append", default=[], metavar="CIDR",
+                   help="a source allowed to send INVITEs (repeatable; default: any)")
     p.add_argument("--guest-seats", type=int, default=10, help="browser-guest licence seats")
     return p.parse_args(argv)
+
+
+def start_dial_in(args, service, engine, queue):
+    """The DialInService for --sip-listen (None without it): one number,
+    --dial-in-number, for every public room (the PIN picks the room)."""
+    if args.sip_listen is None:
+        return None
+    host, port = args.sip_listen
+    options = konfero.DialInOptions(
+        listen=f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        numbers=[konfero.DialInNumber(number=args.dial_in)])
+    if args.sip_allow:
+        options.trunks = [konfero.SipTrunk(name="allowed", allow=args.sip_allow)]
+    return konfero.DialInService.start(service, engine, options, queue)
 
 
 def make_app(server):
@@ -345,17 +371,24 @@ async def serve(args):
         engine = konfero.Engine.start(service, konfero.EngineOptions(
             bind_address=args.media_address or host), queue)
         detach = konfero.attach_to_asyncio(queue)
+        dial_in = None
         try:
+            dial_in = start_dial_in(args, service, engine, queue)
             server = Server(service, engine, args.web_root.resolve())
             banner = [f"konfero is listening on {origin}  "
                       f"(media: {', '.join(engine.listen_addresses)})",
                       f"  moderators: {origin}/   login '{ADMIN_LOGIN}'"]
+            if dial_in:
+                banner.append(f"  phones:     dial {args.dial_in}  "
+                              f"(SIP: {', '.join(dial_in.listen_addresses)})")
             if password:
                 banner.append(f"  password:   {password}   (shown only this once: keep it)")
             if demo_token:
                 banner.append(f"  guests of the demo room: {origin}/r/{demo_token}")
             await run_until_signal(server, host, port, "\n".join(banner))
         finally:
+            if dial_in:
+                dial_in.close()  # BYE to every caller, before the engine goes
             detach()
             engine.stop()
 
@@ -367,9 +400,12 @@ def main(argv):
         return 2
     try:
         asyncio.run(serve(args))
-    except OSError as error:  # e.g. the port is taken
+    except (OSError, konfero.UnavailableError) as error:  # e.g. a port is taken
         print(f"konfero: {error}", file=sys.stderr)
         return 1
+    except konfero.InvalidArgumentError as error:  # e.g. a bad --sip-listen
+        print(f"konfero: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -27,7 +27,9 @@ nlohmann::json RoomJson(const RoomInfo& room) {
 nlohmann::json GuestRoomJson(const GuestRoomInfo& info) {
   return {{"room", info.room_name},
           {"state", std::string(ToString(info.state))},
-          {"moderator_present", info.moderator_present}};
+          {"moderator_present", info.moderator_present},
+          {"dial_in_number", info.dial_in_number},
+          {"pin", info.pin}};
 }
 
 nlohmann::json AccessJson(const PublicAccess& access) {

@@ -29,7 +29,9 @@ nlohmann::json RoomJson(const RoomInfo& room);
 // {"public":false} for a private room.
 nlohmann::json AccessJson(const PublicAccess& access);
 nlohmann::json ParticipantJson(const ParticipantInfo& participant);
-// {"room":"Vertrieb","state":"waiting","moderator_present":false}
+// {"room":"Vertrieb","state":"waiting","moderator_present":false,
+//  "dial_in_number":"+49 30 1234567","pin":"483920"}: only ever for the
+// holder of the room's URL token (both "" without a dial-in number).
 nlohmann::json GuestRoomJson(const GuestRoomInfo& info);
 int64_t UnixMillis(absl::Time t);
 

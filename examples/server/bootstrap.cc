@@ -93,7 +93,8 @@ absl::StatusOr<StartInfo> Bootstrap(RoomService& rooms, RandomSource& random,
   return start;
 }
 
-std::string Banner(const StartInfo& start, std::string_view origin) {
+std::string Banner(const StartInfo& start, std::string_view origin,
+                   std::span<const std::string> sip_addresses) {
   std::string out = "konfero-server is ready.\n";
   out += Cat("  moderator URL:  ", origin, "/\n");
   out += Cat("  admin login:    ", kAdminLogin, "\n");
@@ -107,6 +108,11 @@ std::string Banner(const StartInfo& start, std::string_view origin) {
       out += Cat("                  (the link made on the first start; it changes when a "
                       "moderator regenerates it or makes the room private)\n");
     }
+  }
+  if (!sip_addresses.empty()) {
+    std::string sip;
+    for (const std::string& address : sip_addresses) sip += sip.empty() ? address : ", " + address;
+    out += Cat("  SIP dial-in:    ", sip, "\n");
   }
   out += "\n";  // a blank line ends the banner (scripts wait for it)
   return out;

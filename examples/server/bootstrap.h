@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,9 +51,11 @@ absl::StatusOr<StartInfo> Bootstrap(RoomService& rooms, RandomSource& random,
                                     const std::filesystem::path& data_dir);
 
 // The lines printed to stdout: login, the password (first start only), the
-// moderator URL and the demo room's guest URL, then a blank line that ends
-// the banner. `origin` is "http(s)://host:port".
-std::string Banner(const StartInfo& start, std::string_view origin);
+// moderator URL and the demo room's guest URL, the phone dial-in's SIP
+// addresses when it is on ("udp 127.0.0.1:5060", ...), then a blank line
+// that ends the banner. `origin` is "http(s)://host:port".
+std::string Banner(const StartInfo& start, std::string_view origin,
+                   std::span<const std::string> sip_addresses = {});
 
 }  // namespace konfero::server
 

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <filesystem>
@@ -10,10 +11,12 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "server/text.h"
 
 namespace konfero::server {
@@ -45,28 +48,83 @@ absl::Status Invalid(std::string_view key, std::string_view why) {
   return absl::InvalidArgumentError(Cat("--", key, ": ", why));
 }
 
-absl::Status SetListen(std::string_view value, ServerConfig& c) {
-  constexpr std::string_view kWant =
-      "expected IP:port, e.g. 127.0.0.1:8080, 0.0.0.0:443 or [::1]:8080";
+// The trunk of --sip-allow.
+constexpr std::string_view kDefaultTrunk = "default";
+
+std::string Digits(std::string_view number) {
+  std::string out;
+  for (char c : number) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+  }
+  return out;
+}
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+absl::StatusOr<HostPort> ParseHostPort(std::string_view key, std::string_view value,
+                                       std::string_view example) {
+  const std::string want =
+      Cat("expected IP:port, e.g. ", example, " or [::1]:", example.substr(example.rfind(':') + 1));
   std::string_view host;
   std::string_view port;
   if (value.starts_with('[')) {
     const size_t close = value.find("]:");
-    if (close == std::string_view::npos) return Invalid("listen", kWant);
+    if (close == std::string_view::npos) return Invalid(key, want);
     host = value.substr(1, close - 1);
     port = value.substr(close + 2);
-    if (!IsIpv6(host)) return Invalid("listen", kWant);
+    if (!IsIpv6(host)) return Invalid(key, want);
   } else {
     const size_t colon = value.rfind(':');
-    if (colon == std::string_view::npos) return Invalid("listen", kWant);
+    if (colon == std::string_view::npos) return Invalid(key, want);
     host = value.substr(0, colon);
     port = value.substr(colon + 1);
-    if (!IsIpv4(host)) return Invalid("listen", kWant);
+    if (!IsIpv4(host)) return Invalid(key, want);
   }
   std::optional<int64_t> number = ParseInt(port, 0, 65535);
-  if (!number) return Invalid("listen", "the port must be 0 to 65535 (0: any free port)");
-  c.listen_host = std::string(host);
-  c.listen_port = static_cast<uint16_t>(*number);
+  if (!number) return Invalid(key, "the port must be 0 to 65535 (0: any free port)");
+  return HostPort{std::string(host), static_cast<uint16_t>(*number)};
+}
+
+absl::Status SetListen(std::string_view value, ServerConfig& c) {
+  absl::StatusOr<HostPort> parsed =
+      ParseHostPort("listen", value, "127.0.0.1:8080, 0.0.0.0:443");
+  if (!parsed.ok()) return parsed.status();
+  c.listen_host = parsed->host;
+  c.listen_port = parsed->port;
+  return absl::OkStatus();
+}
+
+// A SIP listener, kept as "IP:PORT" (IPv6 in brackets).
+absl::Status SetSipListen(std::string_view key, std::string_view value, std::string& out) {
+  absl::StatusOr<HostPort> parsed = ParseHostPort(key, value, "0.0.0.0:5060");
+  if (!parsed.ok()) return parsed.status();
+  out = IsIpv6(parsed->host) ? Cat("[", parsed->host, "]:", parsed->port)
+                             : Cat(parsed->host, ":", parsed->port);
+  return absl::OkStatus();
+}
+
+absl::Status SetRtpPorts(std::string_view value, ServerConfig& c) {
+  const size_t dash = value.find('-');
+  std::optional<int64_t> min =
+      dash == std::string_view::npos ? std::nullopt : ParseInt(value.substr(0, dash), 1, 65535);
+  std::optional<int64_t> max =
+      dash == std::string_view::npos ? std::nullopt : ParseInt(value.substr(dash + 1), 1, 65535);
+  if (!min || !max || *max <= *min) {
+    return Invalid("rtp-ports",
+                   "expected MIN-MAX, two ports from 1 to 65535 with MIN below MAX, e.g. "
+                   "40000-40999 (a call takes an even port and the next)");
+  }
+  c.rtp_port_min = static_cast<uint16_t>(*min);
+  c.rtp_port_max = static_cast<uint16_t>(*max);
+  return absl::OkStatus();
+}
+
+absl::Status SetNonEmpty(std::string_view key, std::string_view value, std::string& out) {
+  if (value.empty()) return Invalid(key, "must not be empty");
+  out = std::string(value);
   return absl::OkStatus();
 }
 
@@ -101,45 +159,50 @@ absl::Status SetDialIn(std::string_view value, ServerConfig& c) {
   return absl::OkStatus();
 }
 
-// One setting: its flag name, its help line and how to apply a value.
+// One setting: its flag name, its help line and how to apply a value. A
+// repeatable setting adds an entry per value; `clear` empties its list
+// (flags replace the config file's entries).
 struct Setting {
   std::string_view name;
   std::string_view arg;
   std::string_view help;
   absl::Status (*apply)(std::string_view value, ServerConfig& c);
+  void (*clear)(ServerConfig& c);
+  bool repeatable() const { return clear != nullptr; }
 };
 
-constexpr std::array<Setting, 15> kSettings = {{
+constexpr std::array<Setting, 26> kSettings = {{
     {"listen", "IP:PORT", "HTTP(S) and WebSocket listener (default 127.0.0.1:8080)",
-     [](std::string_view v, ServerConfig& c) { return SetListen(v, c); }},
+     [](std::string_view v, ServerConfig& c) { return SetListen(v, c); }, nullptr},
     {"media-address", "IP", "address the media workers bind (default 127.0.0.1)",
-     [](std::string_view v, ServerConfig& c) { return SetIp("media-address", v, c.media_address); }},
+     [](std::string_view v, ServerConfig& c) { return SetIp("media-address", v, c.media_address); }, nullptr},
     {"media-port", "PORT", "first UDP port of the media workers (default 0: any)",
      [](std::string_view v, ServerConfig& c) {
        std::optional<int64_t> port = ParseInt(v, 0, 65535);
        if (!port) return Invalid("media-port", "expected 0 to 65535");
        c.media_port = static_cast<uint16_t>(*port);
        return absl::OkStatus();
-     }},
+     }, nullptr},
     {"announce", "IP", "address announced in ICE candidates (default: the media address)",
-     [](std::string_view v, ServerConfig& c) { return SetIp("announce", v, c.announce); }},
+     [](std::string_view v, ServerConfig& c) { return SetIp("announce", v, c.announce); }, nullptr},
     {"public-url", "URL", "base of printed and invited links (default: from --listen)",
-     [](std::string_view v, ServerConfig& c) { return SetPublicUrl(v, c); }},
+     [](std::string_view v, ServerConfig& c) { return SetPublicUrl(v, c); }, nullptr},
     {"data-dir", "DIR", "directory of the SQLite database (default ./konfero-data)",
      [](std::string_view v, ServerConfig& c) {
        if (v.empty()) return Invalid("data-dir", "must not be empty");
        c.data_dir = std::string(v);
        return absl::OkStatus();
-     }},
-    {"dial-in-number", "NUMBER", "phone number shown in invitations (default: none)",
-     [](std::string_view v, ServerConfig& c) { return SetDialIn(v, c); }},
+     }, nullptr},
+    {"dial-in-number", "NUMBER",
+     "phone number shown in invitations; the SIP dial-in number when no --sip-number",
+     [](std::string_view v, ServerConfig& c) { return SetDialIn(v, c); }, nullptr},
     {"licence-seats", "N", "concurrent browser-guest seats (default 10)",
      [](std::string_view v, ServerConfig& c) {
        std::optional<int64_t> n = ParseInt(v, 0, 100000);
        if (!n) return Invalid("licence-seats", "expected a whole number from 0 to 100000");
        c.licence_seats = static_cast<int>(*n);
        return absl::OkStatus();
-     }},
+     }, nullptr},
     {"reconnect-grace", "SECONDS",
      "how long a dropped participant keeps its seat to resume (default 20)",
      [](std::string_view v, ServerConfig& c) {
@@ -147,35 +210,108 @@ constexpr std::array<Setting, 15> kSettings = {{
        if (!n) return Invalid("reconnect-grace", "expected whole seconds from 0 to 3600");
        c.reconnect_grace_seconds = static_cast<int>(*n);
        return absl::OkStatus();
-     }},
+     }, nullptr},
     {"tls-cert", "FILE", "PEM certificate chain: serve HTTPS and WSS (with --tls-key)",
      [](std::string_view v, ServerConfig& c) {
        if (v.empty()) return Invalid("tls-cert", "must not be empty");
        c.tls_cert = std::string(v);
        return absl::OkStatus();
-     }},
+     }, nullptr},
     {"tls-key", "FILE", "PEM private key of --tls-cert",
      [](std::string_view v, ServerConfig& c) {
        if (v.empty()) return Invalid("tls-key", "must not be empty");
        c.tls_key = std::string(v);
        return absl::OkStatus();
-     }},
+     }, nullptr},
     {"web-root", "DIR", "directory of the web client (default: the bundled one)",
      [](std::string_view v, ServerConfig& c) {
        if (v.empty()) return Invalid("web-root", "must not be empty");
        c.web_root = std::string(v);
        return absl::OkStatus();
-     }},
+     }, nullptr},
     {"log-level", "LEVEL", "debug, info, warn or error (default info)",
      [](std::string_view v, ServerConfig& c) {
        std::optional<LogLevel> level = ParseLogLevel(v);
        if (!level) return Invalid("log-level", "expected debug, info, warn or error");
        c.log_level = *level;
        return absl::OkStatus();
-     }},
-    {"config", "FILE", "read settings from FILE (key = value lines); flags override it",
+     }, nullptr},
+    {"rtp-ports", "MIN-MAX", "UDP ports of phone calls' RTP, e.g. 40000-40999 (default: any)",
+     [](std::string_view v, ServerConfig& c) { return SetRtpPorts(v, c); }, nullptr},
+    {"sip-listen", "IP:PORT",
+     "phone dial-in: SIP over UDP and TCP on this port (port 0: any; default: off)",
+     [](std::string_view v, ServerConfig& c) { return SetSipListen("sip-listen", v, c.sip_listen); },
      nullptr},
-    {"help", "", "print this help and exit", nullptr},
+    {"sip-tls-listen", "IP:PORT", "phone dial-in: SIP over TLS (default: off)",
+     [](std::string_view v, ServerConfig& c) {
+       return SetSipListen("sip-tls-listen", v, c.sip_tls_listen);
+     },
+     nullptr},
+    {"sip-tls-cert", "FILE", "PEM certificate of --sip-tls-listen (default: --tls-cert)",
+     [](std::string_view v, ServerConfig& c) { return SetNonEmpty("sip-tls-cert", v, c.sip_tls_cert); },
+     nullptr},
+    {"sip-tls-key", "FILE", "PEM private key of --sip-tls-cert (default: --tls-key)",
+     [](std::string_view v, ServerConfig& c) { return SetNonEmpty("sip-tls-key", v, c.sip_tls_key); },
+     nullptr},
+    {"sip-number", "NUMBER[;room=ID][;lang=en|de]",
+     "a dial-in number (repeatable): with room= that room, else every public room (the PIN "
+     "picks it); lang= its prompts (default --sip-language). None: --dial-in-number",
+     [](std::string_view v, ServerConfig& c) {
+       absl::StatusOr<SipNumberConfig> number = ParseSipNumber(v);
+       if (!number.ok()) return number.status();
+       c.sip_numbers.push_back(*std::move(number));
+       return absl::OkStatus();
+     },
+     [](ServerConfig& c) { c.sip_numbers.clear(); }},
+    {"sip-language", "en|de", "language of the phone prompts (default en)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<PromptLanguage> language = ParsePromptLanguage(v);
+       if (!language) return Invalid("sip-language", "expected en or de");
+       c.sip_language = *language;
+       return absl::OkStatus();
+     },
+     nullptr},
+    {"sip-allow", "CIDR[,CIDR...]",
+     "sources allowed to send INVITEs (a trunk named \"default\"). Without --sip-allow and "
+     "--sip-trunk, INVITEs from any source are accepted: the PIN is the only gate",
+     [](std::string_view v, ServerConfig& c) {
+       absl::StatusOr<std::vector<std::string>> allow = ParseCidrList("sip-allow", v);
+       if (!allow.ok()) return allow.status();
+       c.sip_allow = *std::move(allow);
+       return absl::OkStatus();
+     },
+     nullptr},
+    {"sip-trunk", "NAME;allow=CIDR[,CIDR];realm=R;user=U;password=P",
+     "a PBX or provider that sends INVITEs (repeatable); realm/user/password (digest) optional",
+     [](std::string_view v, ServerConfig& c) {
+       absl::StatusOr<SipTrunk> trunk = ParseSipTrunk(v);
+       if (!trunk.ok()) return trunk.status();
+       c.sip_trunks.push_back(*std::move(trunk));
+       return absl::OkStatus();
+     },
+     [](ServerConfig& c) { c.sip_trunks.clear(); }},
+    {"sip-register", "SIP-URI;user=U;password=P[;expires=SECONDS][;number=N]",
+     "register to a provider account (repeatable), e.g. "
+     "sip:alice@provider.example;user=alice;password=...",
+     [](std::string_view v, ServerConfig& c) {
+       absl::StatusOr<SipRegistration> registration = ParseSipRegistration(v);
+       if (!registration.ok()) return registration.status();
+       c.sip_registrations.push_back(*std::move(registration));
+       return absl::OkStatus();
+     },
+     [](ServerConfig& c) { c.sip_registrations.clear(); }},
+    {"sip-pin-timeout", "SECONDS",
+     "silence before the PIN reminder, and again before goodbye (1 to 300, default 20)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 1, 300);
+       if (!n) return Invalid("sip-pin-timeout", "expected whole seconds from 1 to 300");
+       c.sip_pin_timeout_seconds = static_cast<int>(*n);
+       return absl::OkStatus();
+     },
+     nullptr},
+    {"config", "FILE", "read settings from FILE (key = value lines); flags override it",
+     nullptr, nullptr},
+    {"help", "", "print this help and exit", nullptr, nullptr},
 }};
 
 const Setting* FindSetting(std::string_view name) {
@@ -185,12 +321,93 @@ const Setting* FindSetting(std::string_view name) {
   return nullptr;
 }
 
+// The SIP settings that do nothing without a SIP listener.
+absl::Status ValidateSipOff(const ServerConfig& c) {
+  std::string_view given;
+  if (!c.sip_numbers.empty()) given = "--sip-number";
+  if (!c.sip_trunks.empty()) given = "--sip-trunk";
+  if (!c.sip_registrations.empty()) given = "--sip-register";
+  if (!c.sip_allow.empty()) given = "--sip-allow";
+  if (!c.sip_tls_cert.empty()) given = "--sip-tls-cert";
+  if (!c.sip_tls_key.empty()) given = "--sip-tls-key";
+  if (given.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      Cat(given, " is for phone dial-in, which is off: give --sip-listen (or --sip-tls-listen)"));
+}
+
+absl::Status ValidateSip(const ServerConfig& c) {
+  if (!c.sip()) return ValidateSipOff(c);
+  if (c.sip_tls_listen.empty() && (!c.sip_tls_cert.empty() || !c.sip_tls_key.empty())) {
+    return absl::InvalidArgumentError(
+        "--sip-tls-cert and --sip-tls-key are for --sip-tls-listen, which is not given");
+  }
+  if (!c.sip_tls_listen.empty()) {
+    if (c.sip_tls_cert.empty() != c.sip_tls_key.empty()) {
+      return absl::InvalidArgumentError(
+          "--sip-tls-cert and --sip-tls-key go together: give both, or neither to use "
+          "--tls-cert and --tls-key");
+    }
+    if (c.sip_tls_cert.empty() && c.tls_cert.empty()) {
+      return absl::InvalidArgumentError(
+          "--sip-tls-listen needs a certificate: --sip-tls-cert and --sip-tls-key, or "
+          "--tls-cert and --tls-key");
+    }
+  }
+  const std::string_view listen_flag = c.sip_listen.empty() ? "--sip-tls-listen" : "--sip-listen";
+  if (c.sip_numbers.empty()) {
+    if (c.dial_in_number.empty()) {
+      return absl::InvalidArgumentError(
+          Cat(listen_flag, " needs --dial-in-number or --sip-number"));
+    }
+    if (!IsPhoneNumber(c.dial_in_number)) {
+      return absl::InvalidArgumentError(
+          "--dial-in-number: the SIP dial-in number (no --sip-number given) needs digits");
+    }
+  }
+  std::vector<std::string> digits;
+  for (const SipNumberConfig& n : c.sip_numbers) {
+    std::string d = Digits(n.number);
+    for (size_t i = 0; i < digits.size(); ++i) {
+      if (digits[i] == d) {
+        return absl::InvalidArgumentError(Cat("--sip-number: \"", c.sip_numbers[i].number,
+                                              "\" and \"", n.number, "\" are the same number"));
+      }
+    }
+    digits.push_back(std::move(d));
+  }
+  if (c.sip_numbers.empty()) digits.push_back(Digits(c.dial_in_number));
+  std::vector<std::string_view> trunks;
+  if (!c.sip_allow.empty()) trunks.push_back(kDefaultTrunk);
+  for (const SipTrunk& t : c.sip_trunks) {
+    for (std::string_view name : trunks) {
+      if (name == t.name) {
+        return absl::InvalidArgumentError(
+            name == kDefaultTrunk && !c.sip_allow.empty()
+                ? Cat("--sip-trunk: \"", kDefaultTrunk,
+                      "\" is the trunk of --sip-allow; give this one another name")
+                : Cat("--sip-trunk: two trunks are named \"", t.name, "\""));
+      }
+    }
+    trunks.push_back(t.name);
+  }
+  for (const SipRegistration& r : c.sip_registrations) {
+    if (r.number.empty()) continue;
+    if (std::find(digits.begin(), digits.end(), Digits(r.number)) == digits.end()) {
+      return absl::InvalidArgumentError(
+          Cat("--sip-register: number=", r.number,
+              " is not a dial-in number (one of --sip-number, or --dial-in-number when no "
+              "--sip-number is given)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Validate(const ServerConfig& c) {
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     return absl::InvalidArgumentError(
         "--tls-cert and --tls-key go together: give both for HTTPS, or neither");
   }
-  return absl::OkStatus();
+  return ValidateSip(c);
 }
 
 }  // namespace
@@ -226,7 +443,7 @@ absl::Status ApplyConfigFile(std::string_view name, std::string_view text,
       return absl::InvalidArgumentError(
           Cat(where, "unknown key \"", key, "\" (the keys are the flag names of --help)"));
     }
-    if (auto [it, fresh] = seen.emplace(key, line_number); !fresh) {
+    if (auto [it, fresh] = seen.emplace(key, line_number); !fresh && !setting->repeatable()) {
       return absl::InvalidArgumentError(
           Cat(where, "\"", key, "\" was already set on line ", it->second));
     }
@@ -247,8 +464,11 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string_view> args,
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (!arg.starts_with("--")) {
-      return absl::InvalidArgumentError(
-          Cat("unexpected argument \"", arg, "\" (flags start with --; see --help)"));
+      // Not quoted if it could be a misplaced secret.
+      const bool secret = arg.find("password") != std::string_view::npos;
+      return absl::InvalidArgumentError(Cat("unexpected argument ",
+                                            secret ? "" : Cat("\"", arg, "\" "),
+                                            "(flags start with --; see --help)"));
     }
     arg.remove_prefix(2);
     std::optional<std::string_view> value;
@@ -286,11 +506,43 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string_view> args,
     if (!text.ok()) return text.status();
     if (absl::Status s = ApplyConfigFile(*config_file, *text, parsed.config); !s.ok()) return s;
   }
+  std::set<const Setting*> replaced;  // repeatable settings whose file entries the flags replace
   for (const auto& [setting, value] : flags) {
+    if (setting->repeatable() && replaced.insert(setting).second) setting->clear(parsed.config);
     if (absl::Status s = setting->apply(value, parsed.config); !s.ok()) return s;
   }
   if (absl::Status s = Validate(parsed.config); !s.ok()) return s;
   return parsed;
+}
+
+DialInOptions DialInOptionsOf(const ServerConfig& c) {
+  DialInOptions o;
+  o.listen = c.sip_listen;
+  o.tls_listen = c.sip_tls_listen;
+  if (!c.sip_tls_listen.empty()) {
+    o.tls_cert_file = c.sip_tls_cert.empty() ? c.tls_cert : c.sip_tls_cert;
+    o.tls_key_file = c.sip_tls_key.empty() ? c.tls_key : c.sip_tls_key;
+  }
+  for (const SipNumberConfig& n : c.sip_numbers) {
+    o.numbers.push_back(DialInNumber{.number = n.number,
+                                     .room = n.room,
+                                     .language = n.language.value_or(c.sip_language)});
+  }
+  if (c.sip_numbers.empty() && !c.dial_in_number.empty()) {
+    o.numbers.push_back(DialInNumber{.number = c.dial_in_number,
+                                     .room = std::nullopt,
+                                     .language = c.sip_language});
+  }
+  if (!c.sip_allow.empty()) {
+    SipTrunk trunk;
+    trunk.name = std::string(kDefaultTrunk);
+    trunk.allow = c.sip_allow;
+    o.trunks.push_back(std::move(trunk));
+  }
+  o.trunks.insert(o.trunks.end(), c.sip_trunks.begin(), c.sip_trunks.end());
+  o.registrations = c.sip_registrations;
+  o.pin_timeout = absl::Seconds(c.sip_pin_timeout_seconds);
+  return o;
 }
 
 absl::StatusOr<std::string> ReadFileFromDisk(const std::string& path) {
@@ -309,6 +561,7 @@ std::string Usage() {
       "The konfero conference server: web client, REST API, signalling and media.\n\n";
   for (const Setting& s : kSettings) {
     std::string flag = Cat("  --", s.name, s.arg.empty() ? "" : " ", s.arg);
+    if (flag.size() > 26) flag += Cat("\n", std::string(26, ' '));
     if (flag.size() < 26) flag.resize(26, ' ');
     out += Cat(flag, " ", s.help, "\n");
   }

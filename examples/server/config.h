@@ -8,7 +8,12 @@
 //
 // The config file holds `key = value` lines with the flag names as keys
 // (without the dashes); blank lines and lines starting with '#' are
-// ignored. Flags override the file; a key may appear once in the file.
+// ignored. Flags override the file. A key may appear once in the file,
+// except the repeatable ones (sip-number, sip-trunk, sip-register), which
+// add an entry per line or flag; given as flags, they replace the file's.
+//
+// Phone dial-in is on when --sip-listen or --sip-tls-listen is set;
+// DialInOptionsOf turns the SIP settings into the DialInService's options.
 //
 // Thread contract: pure functions; file access only through the reader.
 #ifndef KONFERO_EXAMPLES_SERVER_CONFIG_H_
@@ -19,10 +24,14 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "konfero/dial_in.h"
+#include "konfero/prompts.h"
 #include "server/log.h"
+#include "server/sip_config.h"
 
 namespace konfero::server {
 
@@ -50,8 +59,24 @@ struct ServerConfig {
   std::string tls_key;
   std::string web_root;  // empty: the built-in default of the binary
   LogLevel log_level = LogLevel::kInfo;
+  // The engine's plain-RTP ports (phone calls); 0 and 0: any.
+  uint16_t rtp_port_min = 0;
+  uint16_t rtp_port_max = 0;
+
+  // Phone dial-in (SIP); on when sip_listen or sip_tls_listen is set.
+  std::string sip_listen;      // "IP:PORT", UDP and TCP
+  std::string sip_tls_listen;  // "IP:PORT", TLS
+  std::string sip_tls_cert;    // empty: tls_cert
+  std::string sip_tls_key;     // empty: tls_key
+  std::vector<SipNumberConfig> sip_numbers;  // empty: dial_in_number, all public rooms
+  PromptLanguage sip_language = PromptLanguage::kEnglish;
+  std::vector<std::string> sip_allow;  // CIDRs of the trunk "default"
+  std::vector<SipTrunk> sip_trunks;
+  std::vector<SipRegistration> sip_registrations;
+  int sip_pin_timeout_seconds = 20;
 
   bool tls() const { return !tls_cert.empty(); }
+  bool sip() const { return !sip_listen.empty() || !sip_tls_listen.empty(); }
   // "http(s)://host:port" without a trailing slash: public_url if set, else
   // from the listener (its port replaced by `bound_port` when non-zero; an
   // unspecified host, 0.0.0.0 or ::, by the announced address or loopback).
@@ -73,6 +98,13 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string_view> args,
 // for tests). `name` is used in error messages.
 absl::Status ApplyConfigFile(std::string_view name, std::string_view text,
                              ServerConfig& config);
+
+// The DialInService's options from a validated config with sip() on: the
+// numbers (the --dial-in-number for all public rooms when no --sip-number
+// is given), the trunk "default" of --sip-allow then the --sip-trunk ones,
+// the TLS files (falling back to --tls-cert/--tls-key). `executor` is left
+// null for the caller to set.
+DialInOptions DialInOptionsOf(const ServerConfig& config);
 
 // Reads a whole file; NotFound/PermissionDenied naming the path.
 absl::StatusOr<std::string> ReadFileFromDisk(const std::string& path);

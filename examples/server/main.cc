@@ -4,7 +4,8 @@
 //
 // Startup order matters: the listener is bound first, because the guest
 // links the RoomService hands out name the bound port; teardown is the
-// reverse of ownership (connections, then the hub, the engine, the rooms).
+// reverse of ownership (the phone dial-in, at the signal already, then the
+// connections, the hub, the engine, the rooms).
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
@@ -21,6 +22,7 @@
 
 #include "absl/time/time.h"
 #include "konfero/clock.h"
+#include "konfero/dial_in.h"
 #include "konfero/engine.h"
 #include "server/asio_executor.h"
 #include "konfero/random.h"
@@ -49,6 +51,12 @@ int Fail(std::string_view message, int code = 1) {
   return code;
 }
 
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += out.empty() ? item : "," + item;
+  return out;
+}
+
 fs::path DefaultWebRoot() {
   std::error_code ec;
   if (fs::is_directory(KONFERO_SERVER_WEB_ROOT, ec)) return KONFERO_SERVER_WEB_ROOT;
@@ -67,14 +75,17 @@ absl::Status PrepareDataDir(const fs::path& dir) {
   return absl::OkStatus();
 }
 
+// `dial_in`: null when phone dial-in is off (or has ended, at shutdown).
 void AddServerRoutes(Router& router, RoomService& rooms, Engine& engine, SignallingHub& hub,
-                     const Server& server) {
-  router.Add("GET", "/metrics", [&rooms, &engine, &hub, &server](const HttpRequest&,
-                                                                  const RouteParams&) {
+                     const Server& server, const std::unique_ptr<DialInService>& dial_in) {
+  router.Add("GET", "/metrics", [&rooms, &engine, &hub, &server, &dial_in](const HttpRequest&,
+                                                                            const RouteParams&) {
     MetricsInput input{.rooms = rooms.GetStats(),
                        .engine = engine.GetTotals(),
                        .signalling = hub.stats(),
-                       .http_requests = server.http_requests()};
+                       .http_requests = server.http_requests(),
+                       .dial_in = dial_in ? std::optional<DialInStats>(dial_in->stats())
+                                          : std::nullopt};
     HttpResponse response;
     response.content_type = std::string(kPrometheusContentType);
     response.body = RenderMetrics(input);
@@ -133,6 +144,8 @@ int Run(const ServerConfig& config) {
   engine_options.executor = &executor;
   engine_options.bind_address = config.media_address;
   engine_options.port = config.media_port;
+  engine_options.rtp_port_min = config.rtp_port_min;
+  engine_options.rtp_port_max = config.rtp_port_max;
   if (!config.announce.empty()) engine_options.announced_addresses = {config.announce};
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Start(**rooms, engine_options);
   if (!engine.ok()) {
@@ -149,6 +162,21 @@ int Run(const ServerConfig& config) {
     log.Warn("demo_link_not_saved").Kv("data_dir", config.data_dir);
   }
 
+  // Phone dial-in, on the engine's executor (the control thread).
+  std::unique_ptr<DialInService> dial_in;
+  std::vector<std::string> sip_addresses;
+  if (config.sip()) {
+    DialInOptions dial_in_options = DialInOptionsOf(config);
+    dial_in_options.executor = &executor;
+    absl::StatusOr<std::unique_ptr<DialInService>> started =
+        DialInService::Start(**rooms, **engine, std::move(dial_in_options));
+    if (!started.ok()) {
+      return Fail(Cat("cannot start phone dial-in (SIP): ", started.status().message()));
+    }
+    dial_in = *std::move(started);
+    sip_addresses = dial_in->listen_addresses();
+  }
+
   Router router;
   RestApi api(**rooms);
   api.Register(router);
@@ -156,28 +184,28 @@ int Run(const ServerConfig& config) {
   router.SetFallback([&files](const HttpRequest&, const RouteParams& params) {
     return files.Serve(params.segments);
   });
-  auto server = std::make_unique<Server>(*io, *std::move(acceptor), tls.get(),
-                                         ServerParts{.engine = **engine, .hub = *hub,
-                                                     .router = router, .log = log});
-  AddServerRoutes(router, **rooms, **engine, *hub, *server);
+  auto server = std::make_unique<Server>(
+      *io, *std::move(acceptor), tls.get(),
+      ServerParts{.engine = **engine, .hub = *hub, .router = router, .log = log,
+                  .on_shutdown = [&dial_in] { dial_in.reset(); }});
+  AddServerRoutes(router, **rooms, **engine, *hub, *server, dial_in);
   server->Start();
 
-  std::string media;
-  for (const std::string& address : (*engine)->listen_addresses()) {
-    media += media.empty() ? address : "," + address;
-  }
+  const std::string media = Join((*engine)->listen_addresses());
   log.Info("start")
       .Kv("origin", origin)
       .Kv("tls", config.tls())
       .Kv("media", media)
       .Kv("announce", config.announce.empty() ? std::string("-") : config.announce)
+      .Kv("sip", sip_addresses.empty() ? std::string("-") : Join(sip_addresses))
       .Kv("data_dir", config.data_dir)
       .Kv("web_root", web_root.string())
       .Kv("licence_seats", config.licence_seats)
       .Kv("first_start", start->first_start);
-  std::cout << Banner(*start, origin) << std::flush;
+  std::cout << Banner(*start, origin, sip_addresses) << std::flush;
 
   io->run();
+  dial_in.reset();  // already gone after a signal (Shutdown); before the engine in any case
 
   // Reverse order of ownership: the connections (and their signalling
   // sessions) go with the io_context, before the hub they talk to.

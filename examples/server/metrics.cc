@@ -4,6 +4,32 @@
 #include "server/prometheus_text.h"
 
 namespace konfero::server {
+namespace {
+
+void RenderDialIn(const DialInStats& d, PrometheusText& out) {
+  out.Family("konfero_sip_calls", "gauge", "Phone calls by stage.");
+  out.Sample("konfero_sip_calls", {{"state", "answering"}}, d.calls_answering);
+  out.Sample("konfero_sip_calls", {{"state", "pin"}}, d.calls_pin);
+  out.Sample("konfero_sip_calls", {{"state", "in_conference"}}, d.calls_in_conference);
+  out.Family("konfero_sip_calls_total", "counter", "Phone calls (INVITEs) received.");
+  out.Sample("konfero_sip_calls_total", static_cast<double>(d.calls_total));
+  out.Family("konfero_sip_calls_rejected_total", "counter",
+             "Phone calls refused before the answer (source, number, busy, SDP).");
+  out.Sample("konfero_sip_calls_rejected_total", static_cast<double>(d.calls_rejected));
+  out.Family("konfero_sip_pin_failures_total", "counter", "Wrong PINs typed by callers.");
+  out.Sample("konfero_sip_pin_failures_total", static_cast<double>(d.pin_failures));
+  out.Family("konfero_sip_registrations_total", "counter",
+             "REGISTER transactions to providers, by result.");
+  out.Sample("konfero_sip_registrations_total", {{"result", "ok"}},
+             static_cast<double>(d.registrations_ok));
+  out.Sample("konfero_sip_registrations_total", {{"result", "failed"}},
+             static_cast<double>(d.registration_failures));
+  out.Family("konfero_sip_malformed_messages_total", "counter",
+             "SIP messages answered 400 or dropped as malformed.");
+  out.Sample("konfero_sip_malformed_messages_total", static_cast<double>(d.malformed_messages));
+}
+
+}  // namespace
 
 std::string RenderMetrics(const MetricsInput& input) {
   const RoomStats& r = input.rooms;
@@ -69,6 +95,8 @@ std::string RenderMetrics(const MetricsInput& input) {
 
   out.Family("konfero_http_requests_total", "counter", "HTTP requests answered.");
   out.Sample("konfero_http_requests_total", static_cast<double>(input.http_requests));
+
+  if (input.dial_in) RenderDialIn(*input.dial_in, out);
   return std::move(out).Take();
 }
 

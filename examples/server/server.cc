@@ -109,6 +109,7 @@ void Server::Shutdown(std::string_view reason) {
   boost::system::error_code ignored;
   acceptor_->close(ignored);
   parts_.hub.Shutdown();   // "shutdown" to every session; each asks to close
+  if (parts_.on_shutdown) parts_.on_shutdown();
   connections_.CloseAll();  // idle HTTP connections, unfinished handshakes
   tick_timer_->cancel();
   signals_->cancel();

@@ -26,6 +26,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,9 @@ struct ServerParts {
   SignallingHub& hub;
   const Router& router;
   const Logger& log;
+  // Run by Shutdown, on the control thread, while the io_context still runs
+  // (main ends the phone dial-in there: a BYE to every caller); may be empty.
+  std::function<void()> on_shutdown;
 };
 
 class Server {
@@ -63,7 +67,7 @@ class Server {
 
   void Start();
   // Stops accepting, ends the signalling sessions (the hub sends
-  // "shutdown"), closes every connection and stops the timers; io.run()
+  // "shutdown"), runs on_shutdown, closes every connection and stops the timers; io.run()
   // returns once the last connection is gone, or after a 3 s deadline.
   void Shutdown(std::string_view reason);
 

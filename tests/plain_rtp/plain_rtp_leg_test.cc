@@ -244,6 +244,21 @@ TEST_F(LegTest, HoldAndResumeByUpdate) {
   EXPECT_EQ(owner_.sent.size(), 2u);
 }
 
+TEST_F(LegTest, AHoldingPhoneIsNotMixedUntilItResumes) {
+  Make();
+  In(Rtp(0, 1, 0, kRemoteSsrc, Ramp(160, 0)), kStart);
+  ASSERT_EQ(owner_.audio.size(), 1u);
+  PlainRtpParams held = PcmuParams();
+  held.direction = Direction::kRecvOnly;  // the phone sent a=sendonly: its music on hold
+  ASSERT_TRUE(leg_->Update(held, kStart + 10'000).ok());
+  In(Rtp(0, 2, 160, kRemoteSsrc, Ramp(160, 0)), kStart + 20'000);
+  In(Rtp(0, 3, 320, kRemoteSsrc, Ramp(160, 0)), kStart + 40'000);
+  EXPECT_EQ(owner_.audio.size(), 1u);
+  ASSERT_TRUE(leg_->Update(PcmuParams(), kStart + 50'000).ok());
+  In(Rtp(0, 4, 480, kRemoteSsrc, Ramp(160, 0)), kStart + 60'000);
+  EXPECT_EQ(owner_.audio.size(), 2u);
+}
+
 TEST_F(LegTest, RtpTimeoutEndsTheLeg) {
   Make();
   In(Rtp(0, 1, 0, kRemoteSsrc, Ramp(160, 0)), kStart + 1'000'000);

@@ -41,6 +41,21 @@ TEST(FailureLimiterTest, LocksAfterMaxFailuresWithinTheWindow) {
   EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("300 s"));
 }
 
+TEST(FailureLimiterTest, IsLockedAgreesWithCheck) {
+  ManualClock clock;
+  FailureLimiter limiter(kThreePerMinute, clock);
+  EXPECT_FALSE(limiter.IsLocked("k"));
+  for (int i = 0; i < 2; ++i) limiter.RecordFailure("k");
+  EXPECT_FALSE(limiter.IsLocked("k"));
+  limiter.RecordFailure("k");
+  EXPECT_TRUE(limiter.IsLocked("k"));
+  EXPECT_EQ(limiter.IsLocked("k"), Locked(limiter, "k"));
+  EXPECT_FALSE(limiter.IsLocked("other"));
+  clock.Advance(absl::Minutes(5));
+  EXPECT_FALSE(limiter.IsLocked("k"));
+  EXPECT_EQ(limiter.IsLocked("k"), Locked(limiter, "k"));
+}
+
 TEST(FailureLimiterTest, UnlocksWhenTheLockoutHasPassed) {
   ManualClock clock;
   FailureLimiter limiter(kThreePerMinute, clock);

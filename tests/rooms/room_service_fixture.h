@@ -1,5 +1,6 @@
 // The fixture of the RoomService behaviour tests (room_service_test.cc,
-// room_service_moderation_test.cc, room_service_persistence_test.cc): a
+// room_service_moderation_test.cc, room_service_persistence_test.cc,
+// room_service_phone_test.cc and the others of that binary): a
 // service on an in-memory database with a manual clock, alice (admin) and
 // bob (member) in room_, and the events it published.
 #ifndef KONFERO_TESTS_ROOMS_ROOM_SERVICE_FIXTURE_H_

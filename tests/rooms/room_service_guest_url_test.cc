@@ -104,6 +104,41 @@ TEST_F(GuestUrlTest, LookupNamesThePublicRoomAndItsConference) {
   EXPECT_TRUE(info->moderator_present);
 }
 
+TEST_F(GuestUrlTest, LookupWithoutADialInNumberOffersNoPhoneEntry) {
+  SetUpRooms();
+  auto info = service_->LookUpGuestUrl(MakePublic(room_), "192.0.2.1");
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->dial_in_number, "");
+  EXPECT_EQ(info->pin, "");  // no number to dial: the PIN is of no use
+}
+
+// The link's holder may join already, so the lookup names the phone
+// alternative too: the number and PIN of the room's invitation, following
+// a regeneration.
+TEST_F(GuestUrlTest, LookupGivesTheLinksHolderTheDialInNumberAndPin) {
+  RoomServiceOptions options = Options(":memory:");
+  options.dial_in_number = "+49 30 1234567";
+  Open(std::move(options));
+  SetUpRooms();
+  auto access = service_->SetPublic(alice_, room_, true);
+  ASSERT_TRUE(access.ok()) << access.status();
+  auto info = service_->LookUpGuestUrl(access->url_token, "192.0.2.1");
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->dial_in_number, "+49 30 1234567");
+  EXPECT_EQ(info->pin, access->pin);
+  EXPECT_EQ(info->pin.size(), 6u);
+
+  auto other = service_->SetPublic(alice_, other_, true);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(service_->LookUpGuestUrl(other->url_token, "192.0.2.1")->pin, other->pin);
+  EXPECT_NE(other->pin, access->pin);
+
+  auto fresh = service_->RegenerateAccess(alice_, room_);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_EQ(service_->LookUpGuestUrl(fresh->url_token, "192.0.2.1")->pin, fresh->pin);
+  EXPECT_EQ(Lookup(access->url_token), kUnknown);  // the old link tells nothing
+}
+
 TEST_F(GuestUrlTest, LookupAdmitsNobodyTakesNoSeatAndPublishesNothing) {
   SetUpRooms();
   const std::string token = MakePublic(room_);

@@ -45,6 +45,11 @@ inline constexpr int kMaxPresent = 14;  // above this, the next step is a leave
 // the brute-force bursts of the test reach it.
 inline constexpr RateLimit kCodeLimit{5, absl::Minutes(1), absl::Minutes(5)};
 inline constexpr RateLimit kGlobalLimit{12, absl::Minutes(1), absl::Minutes(1)};
+// Per caller id and per room (a dial-in number that names the room): set
+// explicitly so the model does not depend on the defaults.
+inline constexpr RateLimit kCallerLimit{5, absl::Minutes(1), absl::Minutes(5)};
+inline constexpr RateLimit kRoomLimit{5, absl::Minutes(1), absl::Minutes(5)};
+inline constexpr absl::Duration kSlowAnswer = absl::Seconds(20);
 inline constexpr char kBaseUrl[] = "https://konf.example/join/";
 
 using ::konfero::test_support::SeededRandom;
@@ -94,7 +99,7 @@ struct ModelParticipant {
   RoomId room{};
   ParticipantRole role = ParticipantRole::kModerator;
   std::string name;
-  std::string key;  // browser guest key, or "tel:" + caller
+  std::string key;  // browser guest key, or "tel:" + the caller id's digits
   std::optional<UserId> user;
 };
 
@@ -203,6 +208,8 @@ class RoomServicePropertyTest : public ::testing::TestWithParam<uint64_t> {
   std::set<ParticipantId> ever_issued_;
   std::vector<ParticipantId> departed_;
   LimiterModel code_limit_{kCodeLimit};
+  LimiterModel caller_limit_{kCallerLimit};
+  LimiterModel room_limit_{kRoomLimit};
   LimiterModel global_limit_{kGlobalLimit};
   std::map<std::pair<RoomId, int64_t>, int> chats_per_conference_;
   std::string pending_ban_key_;

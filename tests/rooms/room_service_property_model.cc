@@ -22,6 +22,9 @@ void RoomServicePropertyTest::SetUp() {
   options.session_ttl = absl::Hours(24 * 365);
   options.guest_code_limit = kCodeLimit;
   options.guest_code_global_limit = kGlobalLimit;
+  options.phone_caller_limit = kCallerLimit;
+  options.phone_room_limit = kRoomLimit;
+  options.phone_slow_answer_delay = kSlowAnswer;
   absl::StatusOr<std::unique_ptr<RoomService>> service =
       RoomService::Open(options, clock_, *service_random_);
   ASSERT_TRUE(service.ok()) << service.status();

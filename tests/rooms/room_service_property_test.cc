@@ -23,7 +23,9 @@ const std::vector<std::string> kGuestKeys = {
     "guest-key-6-abcdefghij", "guest-key-7-abcdefghij"};
 const std::vector<std::string> kGuestNames = {"Ann", " Bob ", "Zo\xc3\xab",
                                               "\xe6\x9d\x8e", "Guest"};
-const std::vector<std::string> kCallers = {"", "+491701111111", "+491702222222",
+// "+49 170 1111111" is the first number written differently: one caller id.
+const std::vector<std::string> kCallers = {"", "anonymous", "+491701111111",
+                                           "+49 170 1111111", "+491702222222",
                                            "+491703333333"};
 // Eight sources: enough for a brute force spread over addresses to reach the
 // global PIN limit before each source's own limit stops it.
@@ -192,34 +194,47 @@ void RoomServicePropertyTest::PhoneJoin(bool guess) {
   if (!chosen.bans.empty() && Chance(50)) {
     auto it = chosen.bans.begin();
     std::advance(it, Rand(chosen.bans.size()));
-    if (it->second.rfind("tel:", 0) == 0) join.caller = it->second.substr(4);
+    // The barred digits, written as the network might: "+" and the digits.
+    if (it->second.rfind("tel:", 0) == 0) join.caller = "+" + it->second.substr(4);
   }
   join.source = Pick(kSources);
 
-  absl::StatusOr<JoinResult> result = service_->JoinAsPhoneGuest(join);
+  const PhoneJoinAttempt attempt = service_->TryJoinAsPhoneGuest(join);
+  const absl::StatusOr<JoinResult>& result = attempt.result;
   const absl::Time now = clock_.Now();
+  std::string digits;
+  for (char c : join.caller) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
   const std::string source_key = "source:" + join.source;
+  const std::string caller_key = digits.empty() ? "" : "caller:" + digits;
   const std::string room_key = join.room ? absl::StrCat("room:", ToInt(*join.room)) : "";
+  // The guesser's own source and caller id refuse; the room and the global
+  // limit only slow the answer, right PIN or wrong.
   if (code_limit_.Locked(source_key, now) ||
-      (join.room && code_limit_.Locked(room_key, now)) ||
-      global_limit_.Locked("global", now)) {
+      (!caller_key.empty() && caller_limit_.Locked(caller_key, now))) {
     EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
-    Count(global_limit_.Locked("global", now) ? "phone global lockout"
-                                              : "phone source or room locked out");
+    EXPECT_EQ(attempt.answer_delay, absl::ZeroDuration());
+    Count("phone source or caller locked out");
     return;
   }
+  const bool slow = global_limit_.Locked("global", now) ||
+                    (join.room && room_limit_.Locked(room_key, now));
+  EXPECT_EQ(attempt.answer_delay, slow ? kSlowAnswer : absl::ZeroDuration());
+  if (slow) Count("phone answer slowed");
   std::optional<RoomId> target = RoomByPin(join.pin);
   if (target && join.room && *target != *join.room) target.reset();
   if (!target) {
     EXPECT_TRUE(absl::IsPermissionDenied(result.status())) << result.status();
     code_limit_.Fail(source_key, now);
-    if (join.room) code_limit_.Fail(room_key, now);
+    if (!caller_key.empty()) caller_limit_.Fail(caller_key, now);
+    if (join.room) room_limit_.Fail(room_key, now);
     global_limit_.Fail("global", now);
     Count("wrong PIN");
     return;
   }
   ModelRoom& room = rooms_.at(*target);
-  const std::string key = join.caller.empty() ? "" : "tel:" + join.caller;
+  const std::string key = digits.empty() ? "" : "tel:" + digits;
   for (const auto& [ban, barred] : room.bans) {
     if (!key.empty() && barred == key) {
       EXPECT_TRUE(absl::IsPermissionDenied(result.status())) << result.status();
@@ -230,13 +245,12 @@ void RoomServicePropertyTest::PhoneJoin(bool guess) {
   ASSERT_TRUE(result.ok()) << result.status();
   AdmitToModel(result, room,
                ModelParticipant::Make(ParticipantRole::kPhoneGuest,
-                                      join.caller.empty() ? "Phone" : join.caller,
-                                      key, std::nullopt));
-  Count("phone guest joined");
+                                      MaskCallerId(join.caller), key, std::nullopt));
+  Count(slow ? "phone guest joined while slowed" : "phone guest joined");
 }
 
-// A burst of guessed PINs from many sources: the global limit stops it
-// before each source's own limit would.
+// A burst of guessed PINs from many sources: the global limit slows it
+// before each source's own limit would stop it.
 void RoomServicePropertyTest::BruteForcePins() {
   const int attempts = 1 + Rand(12);
   for (int i = 0; i < attempts && !HasFatalFailure(); ++i) PhoneJoin(/*guess=*/true);
@@ -524,7 +538,8 @@ TEST_P(RoomServicePropertyTest, InvariantsHoldAfterEveryRandomStep) {
         "banned caller refused", "seats exhausted", "browser revoked token",
         "browser garbage token", "browser source locked out", "browser not-public token",
         "lookup found the room", "lookup not public", "lookup unknown token", "wrong PIN",
-        "phone global lockout", "made public", "made private",
+        "phone answer slowed", "phone guest joined while slowed",
+        "phone source or caller locked out", "made public", "made private",
         "guest removed by going private", "regenerated", "chat posted",
         "waiting guest may not chat", "state on_hold seen", "state waiting seen"}) {
     EXPECT_GT(coverage_[what], 0) << "never happened: " << what;

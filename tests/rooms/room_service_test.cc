@@ -141,6 +141,11 @@ TEST_F(RoomServiceTest, MakingARoomPublicIssuesPinUrlAndInvitation) {
     EXPECT_THAT(text, HasSubstr("Weekly"));
   }
   EXPECT_THAT(a.invitation_de, HasSubstr("Einwahlnummer"));
+  // The dial-in wants the PIN closed with the hash key: the invitation says so.
+  EXPECT_THAT(a.invitation_en, HasSubstr("PIN: " + a.pin + "\n"));
+  EXPECT_THAT(a.invitation_en, HasSubstr("enter the PIN followed by #."));
+  EXPECT_THAT(a.invitation_de, HasSubstr("PIN: " + a.pin + "\n"));
+  EXPECT_THAT(a.invitation_de, HasSubstr("geben Sie die PIN ein, gefolgt von #."));
   // Asking again keeps the same codes; GetAccess shows them to members.
   EXPECT_EQ(service_->SetPublic(bob_, room_, true)->pin, a.pin);
   EXPECT_EQ(service_->GetAccess(bob_, room_)->url_token, a.url_token);
@@ -392,7 +397,9 @@ TEST_F(RoomServiceTest, WrongPinsAreLimitedPerSource) {
   EXPECT_TRUE(service_->JoinAsPhoneGuest({a.pin, "", "10.6.6.6", {}}).ok());
 }
 
-TEST_F(RoomServiceTest, WrongPinsAreLimitedPerRoom) {
+// Per room the limit slows answers but never refuses: guessing at one room's
+// number must not lock its callers out (room_service.h).
+TEST_F(RoomServiceTest, WrongPinsAtARoomsNumberAreSlowedNotLockedOut) {
   SetUpUsersAndRoom();
   const PublicAccess a = MakePublic();
   const std::string wrong = a.pin == "000000" ? "111111" : "000000";
@@ -401,11 +408,18 @@ TEST_F(RoomServiceTest, WrongPinsAreLimitedPerRoom) {
                     {wrong, "", "10.8.8." + std::to_string(i), room_}).status(),
                 StatusIs(absl::StatusCode::kPermissionDenied));
   }
-  EXPECT_THAT(service_->JoinAsPhoneGuest({a.pin, "", "10.8.9.9", room_}).status(),
-              StatusIs(absl::StatusCode::kResourceExhausted));
+  PhoneJoinAttempt wrong_again =
+      service_->TryJoinAsPhoneGuest({wrong, "", "10.8.9.8", room_});
+  EXPECT_THAT(wrong_again.result.status(), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(wrong_again.answer_delay, absl::Seconds(20));
+  PhoneJoinAttempt right = service_->TryJoinAsPhoneGuest({a.pin, "", "10.8.9.9", room_});
+  EXPECT_TRUE(right.result.ok()) << right.result.status();
+  EXPECT_EQ(right.answer_delay, absl::Seconds(20));
 }
 
-TEST(RoomServiceGlobalLimitTest, APinBruteForceFromManySourcesIsStopped) {
+// Globally too: a brute force from many sources is slowed, and the right PIN
+// still gets in (the global limit must not lock every phone guest out).
+TEST(RoomServiceGlobalLimitTest, APinBruteForceFromManySourcesIsSlowed) {
   ManualClock clock;
   RoomServiceOptions o = TestOptions();
   o.guest_code_global_limit = {20, absl::Minutes(1), absl::Minutes(1)};
@@ -421,8 +435,17 @@ TEST(RoomServiceGlobalLimitTest, APinBruteForceFromManySourcesIsStopped) {
     refused_wrong += !service->JoinAsPhoneGuest({guess, "", "s" + std::to_string(i), {}}).ok();
   }
   EXPECT_GE(refused_wrong, 19);
-  EXPECT_THAT(service->JoinAsPhoneGuest({a->pin, "", "fresh", {}}).status(),
-              StatusIs(absl::StatusCode::kResourceExhausted));
+  PhoneJoinAttempt guess = service->TryJoinAsPhoneGuest({"999999", "", "late", {}});
+  if (a->pin != "999999") {
+    EXPECT_THAT(guess.result.status(), StatusIs(absl::StatusCode::kPermissionDenied));
+  }
+  EXPECT_EQ(guess.answer_delay, o.phone_slow_answer_delay);
+  PhoneJoinAttempt right = service->TryJoinAsPhoneGuest({a->pin, "", "fresh", {}});
+  EXPECT_TRUE(right.result.ok()) << right.result.status();
+  EXPECT_EQ(right.answer_delay, o.phone_slow_answer_delay);
+  clock.Advance(absl::Minutes(1));
+  EXPECT_EQ(service->TryJoinAsPhoneGuest({a->pin, "", "fresh", {}}).answer_delay,
+            absl::ZeroDuration());
 }
 
 TEST_F(RoomServiceTest, MalformedPinsCountAsWrongAndNeverCrash) {

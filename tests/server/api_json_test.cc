@@ -33,6 +33,17 @@ TEST(ApiJsonTest, RoomUserAndAccessShapes) {
                                       {"invitation_en", "en"}, {"invitation_de", "de"}}));
 }
 
+TEST(ApiJsonTest, GuestRoomShapeCarriesThePhoneAlternative) {
+  GuestRoomInfo info{"Vertrieb", ConferenceState::kWaiting, false, "+49 30 1234567", "483920"};
+  EXPECT_EQ(GuestRoomJson(info), json({{"room", "Vertrieb"}, {"state", "waiting"},
+                                       {"moderator_present", false},
+                                       {"dial_in_number", "+49 30 1234567"},
+                                       {"pin", "483920"}}));
+  GuestRoomInfo no_phone{"Vertrieb", ConferenceState::kRunning, true, "", ""};
+  EXPECT_EQ(GuestRoomJson(no_phone)["dial_in_number"], "");
+  EXPECT_EQ(GuestRoomJson(no_phone)["pin"], "");
+}
+
 TEST(ApiJsonTest, ParticipantShape) {
   ParticipantInfo p;
   p.id = ParticipantId{41};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -144,6 +145,17 @@ TEST(BannerTest, FirstStartShowsThePasswordOnce) {
   later.demo_url_token = "tok";
   EXPECT_THAT(Banner(later, "http://x:1"), Not(HasSubstr("password")));
   EXPECT_THAT(Banner(later, "http://x:1"), HasSubstr("demo room URL:  http://x:1/r/tok\n"));
+}
+
+TEST(BannerTest, SipAddressesFollowTheUrlsOnOneLine) {
+  StartInfo later;
+  later.first_start = true;  // no note under the demo link
+  later.demo_url_token = "tok";
+  EXPECT_THAT(Banner(later, "http://x:1"), Not(HasSubstr("SIP")));
+  const std::vector<std::string> sip = {"udp 127.0.0.1:5060", "tcp 127.0.0.1:5060"};
+  EXPECT_THAT(Banner(later, "http://x:1", sip),
+              HasSubstr("  demo room URL:  http://x:1/r/tok\n"
+                        "  SIP dial-in:    udp 127.0.0.1:5060, tcp 127.0.0.1:5060\n\n"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -13,6 +14,7 @@ namespace konfero::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Config files served from memory.
 class FakeFiles {
@@ -191,6 +193,326 @@ TEST(ConfigTest, ReadFileFromDiskNamesAMissingFile) {
   absl::StatusOr<std::string> text = ReadFileFromDisk("/nonexistent/konfero.conf");
   EXPECT_TRUE(absl::IsNotFound(text.status()));
   EXPECT_THAT(std::string(text.status().message()), HasSubstr("/nonexistent/konfero.conf"));
+}
+
+
+// --- phone dial-in (SIP) ---
+
+ServerConfig ConfigOf(std::vector<std::string_view> args, FakeFiles* files = nullptr) {
+  absl::StatusOr<ParsedArgs> parsed = Parse(std::move(args), files);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  return parsed.ok() ? parsed->config : ServerConfig();
+}
+
+TEST(SipConfigTest, DialInIsOffByDefault) {
+  const ServerConfig c = ConfigOf({});
+  EXPECT_FALSE(c.sip());
+  EXPECT_EQ(c.rtp_port_min, 0);
+  EXPECT_EQ(c.rtp_port_max, 0);
+  EXPECT_EQ(c.sip_pin_timeout_seconds, 20);
+  EXPECT_EQ(c.sip_language, PromptLanguage::kEnglish);
+  EXPECT_TRUE(c.sip_numbers.empty());
+  EXPECT_THAT(Usage(), HasSubstr("--sip-listen IP:PORT"));
+  EXPECT_THAT(Usage(), HasSubstr("--sip-number NUMBER[;room=ID][;lang=en|de]"));
+  EXPECT_THAT(Usage(), HasSubstr("INVITEs from any source are accepted"));
+}
+
+TEST(SipConfigTest, SipListenWithTheDialInNumberCoversAllPublicRooms) {
+  const ServerConfig c = ConfigOf({"--sip-listen", "0.0.0.0:5060", "--dial-in-number",
+                                   "+49 30 1234567", "--sip-language", "de"});
+  EXPECT_TRUE(c.sip());
+  const DialInOptions o = DialInOptionsOf(c);
+  EXPECT_EQ(o.listen, "0.0.0.0:5060");
+  EXPECT_EQ(o.tls_listen, "");
+  ASSERT_EQ(o.numbers.size(), 1u);
+  EXPECT_EQ(o.numbers[0].number, "+49 30 1234567");
+  EXPECT_FALSE(o.numbers[0].room.has_value());
+  EXPECT_EQ(o.numbers[0].language, PromptLanguage::kGerman);
+  EXPECT_TRUE(o.trunks.empty());  // any source; the PIN is the gate
+  EXPECT_TRUE(o.registrations.empty());
+  EXPECT_EQ(o.pin_timeout, absl::Seconds(20));
+  EXPECT_EQ(o.executor, nullptr);
+}
+
+TEST(SipConfigTest, SipListenNeedsANumber) {
+  EXPECT_EQ(ErrorOf({"--sip-listen", "127.0.0.1:5060"}),
+            "--sip-listen needs --dial-in-number or --sip-number");
+  EXPECT_THAT(ErrorOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "+"}),
+              HasSubstr("needs digits"));
+}
+
+TEST(SipConfigTest, ListenAddressesTakeIpv4Ipv6AndPortZero) {
+  ServerConfig c = ConfigOf({"--sip-listen", "[::1]:0", "--dial-in-number", "123"});
+  EXPECT_EQ(c.sip_listen, "[::1]:0");
+  c = ConfigOf({"--sip-tls-listen=127.0.0.1:5061", "--dial-in-number", "123", "--tls-cert",
+                "c.pem", "--tls-key", "k.pem"});
+  EXPECT_TRUE(c.sip());
+  EXPECT_EQ(DialInOptionsOf(c).listen, "");
+  EXPECT_EQ(DialInOptionsOf(c).tls_listen, "127.0.0.1:5061");
+  for (std::string_view bad : {"5060", "host:5060", "127.0.0.1:70000", "::1:5060", ""}) {
+    EXPECT_THAT(ErrorOf({"--sip-listen", bad, "--dial-in-number", "1"}),
+                HasSubstr("--sip-listen: ")) << bad;
+    EXPECT_THAT(ErrorOf({"--sip-tls-listen", bad, "--dial-in-number", "1"}),
+                HasSubstr("--sip-tls-listen: ")) << bad;
+  }
+  EXPECT_THAT(ErrorOf({"--sip-listen", "1.2.3.4"}), HasSubstr("expected IP:port"));
+}
+
+TEST(SipConfigTest, SipTlsUsesItsOwnCertificateOrTheHttpsOne) {
+  DialInOptions o = DialInOptionsOf(ConfigOf(
+      {"--sip-tls-listen", "0.0.0.0:5061", "--dial-in-number", "1", "--tls-cert", "web.pem",
+       "--tls-key", "web.key"}));
+  EXPECT_EQ(o.tls_cert_file, "web.pem");
+  EXPECT_EQ(o.tls_key_file, "web.key");
+  o = DialInOptionsOf(ConfigOf({"--sip-tls-listen", "0.0.0.0:5061", "--dial-in-number", "1",
+                                "--tls-cert", "web.pem", "--tls-key", "web.key",
+                                "--sip-tls-cert", "sip.pem", "--sip-tls-key", "sip.key"}));
+  EXPECT_EQ(o.tls_cert_file, "sip.pem");
+  EXPECT_EQ(o.tls_key_file, "sip.key");
+  o = DialInOptionsOf(ConfigOf({"--sip-tls-listen", "0.0.0.0:5061", "--dial-in-number", "1",
+                                "--sip-tls-cert", "sip.pem", "--sip-tls-key", "sip.key"}));
+  EXPECT_EQ(o.tls_cert_file, "sip.pem");
+  EXPECT_THAT(ErrorOf({"--sip-tls-listen", "0.0.0.0:5061", "--dial-in-number", "1"}),
+              HasSubstr("--sip-tls-listen needs a certificate: --sip-tls-cert and --sip-tls-key, "
+                        "or --tls-cert and --tls-key"));
+  EXPECT_THAT(ErrorOf({"--sip-tls-listen", "0.0.0.0:5061", "--dial-in-number", "1",
+                       "--sip-tls-cert", "sip.pem", "--tls-cert", "w.pem", "--tls-key", "w.key"}),
+              HasSubstr("--sip-tls-cert and --sip-tls-key go together"));
+  EXPECT_THAT(ErrorOf({"--sip-listen", "0.0.0.0:5060", "--dial-in-number", "1", "--sip-tls-cert",
+                       "sip.pem", "--sip-tls-key", "sip.key"}),
+              HasSubstr("are for --sip-tls-listen"));
+  EXPECT_THAT(ErrorOf({"--sip-tls-cert="}), HasSubstr("--sip-tls-cert: must not be empty"));
+}
+
+TEST(SipConfigTest, NumbersNameARoomOrAllPublicRoomsWithTheirLanguage) {
+  const ServerConfig c = ConfigOf({"--sip-listen", "127.0.0.1:5060", "--sip-number",
+                                   "+49 30 1234567", "--sip-number", "+49 30 7654321;room=12;lang=de",
+                                   "--sip-number=0800 555;lang=en", "--sip-language", "de",
+                                   "--dial-in-number", "+49 30 1234567"});
+  const DialInOptions o = DialInOptionsOf(c);
+  ASSERT_EQ(o.numbers.size(), 3u);  // the --dial-in-number is not added
+  EXPECT_EQ(o.numbers[0].number, "+49 30 1234567");
+  EXPECT_FALSE(o.numbers[0].room.has_value());
+  EXPECT_EQ(o.numbers[0].language, PromptLanguage::kGerman);  // --sip-language
+  EXPECT_EQ(o.numbers[1].number, "+49 30 7654321");
+  EXPECT_EQ(o.numbers[1].room, RoomId{12});
+  EXPECT_EQ(o.numbers[1].language, PromptLanguage::kGerman);
+  EXPECT_EQ(o.numbers[2].number, "0800 555");
+  EXPECT_EQ(o.numbers[2].language, PromptLanguage::kEnglish);  // lang= wins
+}
+
+TEST(SipConfigTest, BadNumbersSayWhatIsExpected) {
+  auto error = [](std::string_view number) {
+    return ErrorOf({"--sip-listen", "127.0.0.1:5060", "--sip-number", number});
+  };
+  EXPECT_THAT(error("call me"), HasSubstr("--sip-number: \"call me\" is not a phone number"));
+  EXPECT_THAT(error(""), HasSubstr("NUMBER[;room=ID][;lang=en|de]"));
+  EXPECT_THAT(error("+"), HasSubstr("not a phone number"));
+  EXPECT_THAT(error("123;room=0"), HasSubstr("room= expects a room id"));
+  EXPECT_THAT(error("123;room=abc"), HasSubstr("room= expects a room id"));
+  EXPECT_THAT(error("123;lang=fr"), HasSubstr("lang= expects en or de, not \"fr\""));
+  EXPECT_THAT(error("123;lang=de;lang=en"), HasSubstr("lang= is given twice"));
+  EXPECT_THAT(error("123;colour=blue"), HasSubstr("is not a phone number"));
+  EXPECT_THAT(ErrorOf({"--sip-listen", "127.0.0.1:5060", "--sip-number", "+49 (30) 123",
+                       "--sip-number", "4930123;room=2"}),
+              HasSubstr("\"+49 (30) 123\" and \"4930123\" are the same number"));
+  EXPECT_THAT(ErrorOf({"--sip-language", "fr"}), HasSubstr("--sip-language: expected en or de"));
+}
+
+TEST(SipConfigTest, AllowMakesTheDefaultTrunkBeforeTheNamedOnes) {
+  const ServerConfig c = ConfigOf(
+      {"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "1", "--sip-allow",
+       "192.0.2.0/24, 2001:db8::/32,127.0.0.1", "--sip-trunk",
+       "pbx;allow=10.0.0.0/8;realm=konfero;user=pbx;password=s3cr;et", "--sip-trunk",
+       "sbc;allow=198.51.100.7"});
+  const DialInOptions o = DialInOptionsOf(c);
+  ASSERT_EQ(o.trunks.size(), 3u);
+  EXPECT_EQ(o.trunks[0].name, "default");
+  EXPECT_EQ(o.trunks[0].allow,
+            (std::vector<std::string>{"192.0.2.0/24", "2001:db8::/32", "127.0.0.1"}));
+  EXPECT_EQ(o.trunks[0].realm, "");
+  EXPECT_EQ(o.trunks[1].name, "pbx");
+  EXPECT_EQ(o.trunks[1].allow, std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(o.trunks[1].realm, "konfero");
+  EXPECT_EQ(o.trunks[1].username, "pbx");
+  EXPECT_EQ(o.trunks[1].password, "s3cr;et");  // a ';' not starting a known key stays
+  EXPECT_EQ(o.trunks[2].name, "sbc");
+  EXPECT_EQ(o.trunks[2].password, "");
+}
+
+TEST(SipConfigTest, BadAllowAndTrunkValuesAreRefused) {
+  auto allow = [](std::string_view v) {
+    return ErrorOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "1", "--sip-allow", v});
+  };
+  EXPECT_THAT(allow("10.0.0.0/33"), HasSubstr("--sip-allow: \"10.0.0.0/33\" is not an address or CIDR"));
+  EXPECT_THAT(allow("2001:db8::/129"), HasSubstr("--sip-allow: \"2001:db8::/129\""));
+  EXPECT_THAT(allow("10.0.0.0/8,"), HasSubstr("an empty entry"));
+  EXPECT_THAT(allow("pbx.example.com"), HasSubstr("expected CIDR[,CIDR...]"));
+  auto trunk = [](std::string_view v) {
+    return ErrorOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "1", "--sip-trunk", v});
+  };
+  EXPECT_THAT(trunk("pbx"), HasSubstr("--sip-trunk: trunk \"pbx\": allow= is required"));
+  EXPECT_THAT(trunk(";allow=10.0.0.1"), HasSubstr("a trunk needs a name"));
+  EXPECT_THAT(trunk("my pbx;allow=10.0.0.1"), HasSubstr("a trunk needs a name"));
+  EXPECT_THAT(trunk("pbx;allow=10.0.0.1;user=u;password=p"),
+              HasSubstr("realm=, user= and password= go together"));
+  EXPECT_THAT(trunk("pbx;allow=10.0.0.1;realm=r"), HasSubstr("go together"));
+  EXPECT_THAT(trunk("pbx;allow=10.0.0.300"), HasSubstr("trunk \"pbx\": allow=: "));
+  EXPECT_THAT(trunk("pbx;allow=10.0.0.1;allow=10.0.0.2"), HasSubstr("allow= is given twice"));
+  EXPECT_THAT(ErrorOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "1", "--sip-trunk",
+                       "a;allow=10.0.0.1", "--sip-trunk", "a;allow=10.0.0.2"}),
+              HasSubstr("two trunks are named \"a\""));
+  EXPECT_THAT(ErrorOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "1", "--sip-allow",
+                       "10.0.0.1", "--sip-trunk", "default;allow=10.0.0.2"}),
+              HasSubstr("\"default\" is the trunk of --sip-allow"));
+}
+
+TEST(SipConfigTest, RegistrationsSplitTheUriFromTheirParameters) {
+  const DialInOptions o = DialInOptionsOf(ConfigOf(
+      {"--sip-listen", "127.0.0.1:5060", "--sip-number", "+49 30 1234567", "--sip-register",
+       "sip:alice@127.0.0.1:5080;user=alice;password=alicepw", "--sip-register",
+       "sips:bob@provider.example;transport=tls;user=bob-auth;password=x;y=z;expires=300;"
+       "number=49301234567"}));
+  ASSERT_EQ(o.registrations.size(), 2u);
+  EXPECT_EQ(o.registrations[0].registrar, "sip:alice@127.0.0.1:5080");
+  EXPECT_EQ(o.registrations[0].username, "alice");
+  EXPECT_EQ(o.registrations[0].password, "alicepw");
+  EXPECT_EQ(o.registrations[0].expires, absl::Minutes(10));
+  EXPECT_EQ(o.registrations[0].number, "");
+  EXPECT_EQ(o.registrations[1].registrar, "sips:bob@provider.example;transport=tls");
+  EXPECT_EQ(o.registrations[1].username, "bob-auth");
+  EXPECT_EQ(o.registrations[1].password, "x;y=z");
+  EXPECT_EQ(o.registrations[1].expires, absl::Seconds(300));
+  EXPECT_EQ(o.registrations[1].number, "49301234567");
+}
+
+TEST(SipConfigTest, BadRegistrationsAreRefused) {
+  auto error = [](std::string_view v) {
+    return ErrorOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "+49 30 1", "--sip-register", v});
+  };
+  EXPECT_THAT(error("alice@provider;user=a;password=p"), HasSubstr("--sip-register: expected SIP-URI"));
+  EXPECT_THAT(error("sip:;user=a;password=p"), HasSubstr("sip: or sips: URI"));
+  EXPECT_THAT(error("sip:alice@provider"), HasSubstr("user= and password= are required"));
+  EXPECT_THAT(error("sip:alice@provider;user=alice"), HasSubstr("user= and password= are required"));
+  EXPECT_THAT(error("sip:a@p;user=a;password=p;expires=10"), HasSubstr("expires= expects whole seconds from 60 to 86400"));
+  EXPECT_THAT(error("sip:a@p;user=a;password=p;expires=1h"), HasSubstr("expires="));
+  EXPECT_THAT(error("sip:a@p;user=a;password=p;number=abc"), HasSubstr("number= expects a phone number"));
+  EXPECT_THAT(error("sip:a@p;user=a;password=p;number=999"),
+              HasSubstr("number=999 is not a dial-in number"));
+  EXPECT_THAT(error("sip:a@p;user=a;password=p;user=b"), HasSubstr("user= is given twice"));
+  // The dial-in number, in another notation, is one.
+  EXPECT_TRUE(Parse({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "+49 30 1",
+                     "--sip-register", "sip:a@p;user=a;password=p;number=49301"}).ok());
+}
+
+TEST(SipConfigTest, PasswordsNeverAppearInErrors) {
+  constexpr std::string_view kSecret = "Hunter2Secret";
+  for (std::vector<std::string_view> args : std::vector<std::vector<std::string_view>>{
+           {"--sip-trunk", "pbx;allow=10.0.0.1;user=u;password=Hunter2Secret"},
+           {"--sip-trunk", "pbx;allow=10.0.0.1;pasword=Hunter2Secret"},
+           {"--sip-trunk", "pbx;allow=10.0.0.1,Hunter2Secret;realm=r;user=u;password=p"},
+           {"--sip-trunk", "pbx;allow=10.0.0.1;realm=r;user=u;password=Hunter2Secret\x01"},
+           {"--sip-trunk", "pbx Hunter2Secret;allow=10.0.0.1"},
+           {"--sip-register", "sip:a@p;user=a;password=Hunter2Secret;expires=1"},
+           {"--sip-register", "sip:a@p;pasword=Hunter2Secret;user=a"},
+           {"--sip-register", "sip:a@p;user=a;password=Hunter2Secret;number=1"},
+           {"--sip-register", "sip:a@p;user=a Hunter2Secret;password=x"},
+           {"--sip-register", "sip:a@p;user=a;password=Hunter2Secret", "password=Hunter2Secret"},
+       }) {
+    std::vector<std::string_view> all = {"--sip-listen", "127.0.0.1:5060", "--dial-in-number",
+                                         "+49 30 1"};
+    all.insert(all.end(), args.begin(), args.end());
+    const std::string error = ErrorOf(all);
+    EXPECT_FALSE(error.empty()) << args[1];
+    EXPECT_THAT(error, Not(HasSubstr(kSecret))) << error;
+  }
+  // A config file's errors too.
+  FakeFiles files;
+  files.Add("sip.conf",
+            "sip-listen = 127.0.0.1:5060\n"
+            "dial-in-number = 1\n"
+            "sip-register = sip:a@p;user=a;password=Hunter2Secret;expires=5\n");
+  const std::string error = ErrorOf({"--config", "sip.conf"}, &files);
+  EXPECT_THAT(error, HasSubstr("sip.conf line 3: --sip-register"));
+  EXPECT_THAT(error, Not(HasSubstr(kSecret)));
+}
+
+TEST(SipConfigTest, RepeatableKeysAddAnEntryPerLineAndFlagsReplaceThem) {
+  FakeFiles files;
+  files.Add("/etc/konfero.conf",
+            "sip-listen = 0.0.0.0:5060\n"
+            "sip-number = +49 30 1111\n"
+            "sip-number = +49 30 2222;room=7;lang=de\n"
+            "sip-trunk = pbx;allow=10.0.0.0/8;realm=konfero;user=pbx;password=pw1\n"
+            "sip-trunk = sbc;allow=192.0.2.1\n"
+            "sip-register = sip:alice@127.0.0.1:5080;user=alice;password=alicepw\n"
+            "sip-register = sip:bob@127.0.0.1:5080;user=bob;password=bobpw;number=4930 1111\n"
+            "sip-pin-timeout = 30\n");
+  ServerConfig c = ConfigOf({"--config", "/etc/konfero.conf"}, &files);
+  ASSERT_EQ(c.sip_numbers.size(), 2u);
+  EXPECT_EQ(c.sip_numbers[1].room, RoomId{7});
+  ASSERT_EQ(c.sip_trunks.size(), 2u);
+  EXPECT_EQ(c.sip_trunks[1].name, "sbc");
+  ASSERT_EQ(c.sip_registrations.size(), 2u);
+  EXPECT_EQ(c.sip_registrations[1].username, "bob");
+  EXPECT_EQ(DialInOptionsOf(c).pin_timeout, absl::Seconds(30));
+
+  // Flags replace the file's entries of the key they repeat, and only those.
+  c = ConfigOf({"--config", "/etc/konfero.conf", "--sip-number", "555", "--sip-number",
+                "4930-1111", "--sip-pin-timeout", "5"},
+               &files);
+  ASSERT_EQ(c.sip_numbers.size(), 2u);
+  EXPECT_EQ(c.sip_numbers[0].number, "555");
+  EXPECT_EQ(c.sip_numbers[1].number, "4930-1111");
+  EXPECT_FALSE(c.sip_numbers[1].room.has_value());
+  EXPECT_EQ(c.sip_trunks.size(), 2u);
+  EXPECT_EQ(c.sip_pin_timeout_seconds, 5);
+  // bob's number= names a number the flags removed.
+  files.Add("b.conf",
+            "sip-listen = 0.0.0.0:5060\n"
+            "sip-number = 1111\n"
+            "sip-register = sip:bob@p;user=bob;password=pw;number=1111\n");
+  EXPECT_THAT(ErrorOf({"--config", "b.conf", "--sip-number", "2222"}, &files),
+              HasSubstr("number=1111 is not a dial-in number"));
+}
+
+TEST(SipConfigTest, NonRepeatableSipKeysMayAppearOnceInTheFile) {
+  FakeFiles files;
+  files.Add("a.conf", "sip-listen = 127.0.0.1:5060\nsip-listen = 127.0.0.1:5070\n");
+  files.Add("b.conf", "sip-allow = 10.0.0.1\nsip-language = de\nsip-allow = 10.0.0.2\n");
+  files.Add("c.conf", "rtp-ports = 40000-40999\nrtp-ports = 50000-50999\n");
+  EXPECT_THAT(ErrorOf({"--config", "a.conf"}, &files),
+              HasSubstr("a.conf line 2: \"sip-listen\" was already set on line 1"));
+  EXPECT_THAT(ErrorOf({"--config", "b.conf"}, &files),
+              HasSubstr("b.conf line 3: \"sip-allow\" was already set on line 1"));
+  EXPECT_THAT(ErrorOf({"--config", "c.conf"}, &files),
+              HasSubstr("c.conf line 2: \"rtp-ports\" was already set on line 1"));
+}
+
+TEST(SipConfigTest, SipSettingsWithoutAListenerAreRefused) {
+  EXPECT_THAT(ErrorOf({"--sip-number", "123"}),
+              HasSubstr("--sip-number is for phone dial-in, which is off: give --sip-listen"));
+  EXPECT_THAT(ErrorOf({"--sip-allow", "10.0.0.1"}), HasSubstr("--sip-allow is for phone dial-in"));
+  EXPECT_THAT(ErrorOf({"--sip-trunk", "a;allow=10.0.0.1"}), HasSubstr("--sip-trunk is for"));
+  EXPECT_THAT(ErrorOf({"--sip-register", "sip:a@p;user=a;password=p"}),
+              HasSubstr("--sip-register is for"));
+}
+
+TEST(SipConfigTest, PinTimeoutAndRtpPortsTakeTheirRanges) {
+  ServerConfig c = ConfigOf({"--sip-listen", "127.0.0.1:5060", "--dial-in-number", "1",
+                             "--sip-pin-timeout", "300", "--rtp-ports", "40000-40999"});
+  EXPECT_EQ(DialInOptionsOf(c).pin_timeout, absl::Seconds(300));
+  EXPECT_EQ(c.rtp_port_min, 40000);
+  EXPECT_EQ(c.rtp_port_max, 40999);
+  EXPECT_EQ(ConfigOf({"--sip-pin-timeout=1"}).sip_pin_timeout_seconds, 1);
+  for (std::string_view bad : {"0", "301", "-5", "2.5", "ten", ""}) {
+    EXPECT_THAT(ErrorOf({"--sip-pin-timeout", bad}),
+                HasSubstr("--sip-pin-timeout: expected whole seconds from 1 to 300")) << bad;
+  }
+  for (std::string_view bad : {"40000", "40000-", "-40000", "0-100", "100-100", "200-100",
+                               "1-65536", "a-b", "40000:40999"}) {
+    EXPECT_THAT(ErrorOf({"--rtp-ports", bad}), HasSubstr("--rtp-ports: expected MIN-MAX")) << bad;
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ namespace konfero::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 MetricsInput SampleInput() {
   MetricsInput in;
@@ -79,7 +80,9 @@ TEST(MetricsTest, RendersEveryDocumentedFamily) {
 // Each sample line belongs to the family declared last, every family has
 // HELP then TYPE once, and every line is well formed.
 TEST(MetricsTest, OutputIsWellFormedExpositionText) {
-  const std::string text = RenderMetrics(SampleInput());
+  MetricsInput in = SampleInput();
+  in.dial_in = DialInStats{};
+  const std::string text = RenderMetrics(in);
   ASSERT_FALSE(text.empty());
   EXPECT_EQ(text.back(), '\n');
   std::string family;
@@ -104,18 +107,59 @@ TEST(MetricsTest, OutputIsWellFormedExpositionText) {
     const std::string value = l.substr(l.rfind(' ') + 1);
     EXPECT_EQ(value.find_first_not_of("0123456789.-e+"), std::string::npos) << l;
   }
-  EXPECT_EQ(samples, 26);
+  EXPECT_EQ(samples, 26 + 9);  // 9 of them phone dial-in
+}
+
+TEST(MetricsTest, SipFamiliesOnlyWhenDialInIsOn) {
+  EXPECT_THAT(RenderMetrics(SampleInput()), Not(HasSubstr("konfero_sip")));
+  MetricsInput in = SampleInput();
+  in.dial_in = DialInStats{.calls_answering = 1,
+                           .calls_pin = 2,
+                           .calls_in_conference = 3,
+                           .calls_total = 40,
+                           .calls_rejected = 5,
+                           .pin_failures = 6,
+                           .registrations_ok = 7,
+                           .registration_failures = 8,
+                           .malformed_messages = 9};
+  const std::string text = RenderMetrics(in);
+  for (std::string_view line : {
+           "# TYPE konfero_sip_calls gauge",
+           "konfero_sip_calls{state=\"answering\"} 1",
+           "konfero_sip_calls{state=\"pin\"} 2",
+           "konfero_sip_calls{state=\"in_conference\"} 3",
+           "# TYPE konfero_sip_calls_total counter",
+           "konfero_sip_calls_total 40",
+           "# TYPE konfero_sip_calls_rejected_total counter",
+           "konfero_sip_calls_rejected_total 5",
+           "# TYPE konfero_sip_pin_failures_total counter",
+           "konfero_sip_pin_failures_total 6",
+           "# TYPE konfero_sip_registrations_total counter",
+           "konfero_sip_registrations_total{result=\"ok\"} 7",
+           "konfero_sip_registrations_total{result=\"failed\"} 8",
+           "# TYPE konfero_sip_malformed_messages_total counter",
+           "konfero_sip_malformed_messages_total 9",
+       }) {
+    EXPECT_THAT(text, HasSubstr(std::string(line) + "\n")) << line;
+  }
+  // On with nothing yet: the families are there, at zero.
+  in.dial_in = DialInStats{};
+  EXPECT_THAT(RenderMetrics(in), HasSubstr("konfero_sip_calls{state=\"pin\"} 0\n"));
+  EXPECT_THAT(RenderMetrics(in), HasSubstr("konfero_sip_calls_total 0\n"));
 }
 
 TEST(MetricsTest, NamesNoRoomOrPerson) {
   // The input has no names at all; the output may not invent any labels but
   // state, role and direction.
-  const std::string text = RenderMetrics(SampleInput());
+  MetricsInput in = SampleInput();
+  in.dial_in = DialInStats{};
+  const std::string text = RenderMetrics(in);
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     if (line.front() == '#' || line.find('{') == absl::string_view::npos) continue;
     const std::string l(line);
     const std::string label = l.substr(l.find('{') + 1, l.find('=') - l.find('{') - 1);
-    EXPECT_TRUE(label == "state" || label == "role" || label == "direction") << l;
+    EXPECT_TRUE(label == "state" || label == "role" || label == "direction" || label == "result")
+        << l;
   }
 }
 

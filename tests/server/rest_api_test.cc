@@ -297,17 +297,22 @@ TEST_F(RestApiTest, DuplicateLoginIsAConflict) {
 TEST_F(RestApiTest, GuestLookupNamesThePublicRoomAndAdmitsNobody) {
   const int64_t id = CreateRoom("Vertrieb", admin_);
   const std::string token = PublicToken(id);
+  const std::string pin =
+      Json(Call("GET", Room(id) + "/access", "", admin_))["pin"].get<std::string>();
   HttpResponse r = Guest(token);
   ASSERT_EQ(r.status, 200) << r.body;
+  // The link's holder may join anyway, so it also learns the phone alternative.
   EXPECT_EQ(Json(r), json({{"room", "Vertrieb"}, {"state", "idle"},
-                           {"moderator_present", false}}));
+                           {"moderator_present", false},
+                           {"dial_in_number", "+49 30 1234567"}, {"pin", pin}}));
   EXPECT_EQ(r.route, "/api/guest/{url_token}");  // what the log shows, not the token
   EXPECT_THAT(Json(Call("GET", Room(id), "", admin_))["participants"], SizeIs(0));
   EXPECT_EQ(rooms_->guest_seats_in_use(), 0);
 
   ASSERT_TRUE(rooms_->JoinAsMember(admin_, RoomId{id}).ok());
   EXPECT_EQ(Json(Guest(token)), json({{"room", "Vertrieb"}, {"state", "running"},
-                                      {"moderator_present", true}}));
+                                      {"moderator_present", true},
+                                      {"dial_in_number", "+49 30 1234567"}, {"pin", pin}}));
 }
 
 TEST_F(RestApiTest, GuestLookupOfAnUnknownTokenIs404BadUrl) {
@@ -320,11 +325,15 @@ TEST_F(RestApiTest, GuestLookupOfAnUnknownTokenIs404BadUrl) {
 TEST_F(RestApiTest, GuestLookupOfAPrivateRoomsLinkIs410NotPublic) {
   const int64_t id = CreateRoom("Vertrieb", admin_);
   const std::string token = PublicToken(id);
+  const std::string pin =
+      Json(Call("GET", Room(id) + "/access", "", admin_))["pin"].get<std::string>();
   ASSERT_EQ(Call("POST", Room(id) + "/public", R"({"public":false})", admin_).status, 200);
   HttpResponse r = Guest(token);
   EXPECT_EQ(r.status, 410);
   EXPECT_EQ(ErrorCode(r), "not_public");
   EXPECT_THAT(r.body, testing::Not(HasSubstr(token)));
+  EXPECT_THAT(r.body, testing::Not(HasSubstr(pin)));
+  EXPECT_THAT(r.body, testing::Not(HasSubstr("1234567")));  // no dial-in details either
   EXPECT_THAT(r.body, testing::Not(HasSubstr("Vertrieb")));
   // Public again, with a new link: the old one is just wrong now.
   const std::string fresh = PublicToken(id);

@@ -219,6 +219,9 @@ class RoomServiceOptions:
     login_limit: RateLimit
     guest_code_limit: RateLimit
     guest_code_global_limit: RateLimit
+    phone_caller_limit: RateLimit
+    phone_room_limit: RateLimit
+    phone_slow_answer_delay: float
     max_chat_bytes: int
     chat_history_limit: int
     def __init__(self, *, database: str = ":memory:",
@@ -229,6 +232,9 @@ class RoomServiceOptions:
                  session_ttl: Duration = 43200.0,
                  login_limit: RateLimit = ..., guest_code_limit: RateLimit = ...,
                  guest_code_global_limit: RateLimit = ...,
+                 phone_caller_limit: RateLimit = ...,
+                 phone_room_limit: RateLimit = ...,
+                 phone_slow_answer_delay: Duration = 20.0,
                  max_chat_bytes: int = 4000,
                  chat_history_limit: int = 500) -> None: ...
 
@@ -274,6 +280,19 @@ class PhoneGuestJoin:
     room: Optional[int]
     def __init__(self, *, pin: str = ..., caller: str = ..., source: str = ...,
                  room: Optional[int] = ...) -> None: ...
+
+class PhoneJoinAttempt:
+    """RoomService.try_join_as_phone_guest(): `result` or `error` (not
+    raised), and how long to hold the outcome before the caller hears it."""
+    @property
+    def result(self) -> Optional[JoinResult]: ...
+    @property
+    def error(self) -> Optional[Error]: ...
+    @property
+    def answer_delay(self) -> float: ...
+    def unwrap(self) -> JoinResult: ...
+
+def mask_caller_id(caller: str) -> str: ...
 
 # ---- Events (read-only) ------------------------------------------------------------
 
@@ -425,6 +444,11 @@ class RoomService:
     @overload
     def join_as_phone_guest(self, *, pin: str, caller: str = "", source: str = "",
                             room: Optional[int] = None) -> JoinResult: ...
+    @overload
+    def try_join_as_phone_guest(self, join: PhoneGuestJoin) -> PhoneJoinAttempt: ...
+    @overload
+    def try_join_as_phone_guest(self, *, pin: str, caller: str = "", source: str = "",
+                                room: Optional[int] = None) -> PhoneJoinAttempt: ...
     def leave(self, participant: int) -> None: ...
     def disconnect(self, participant: int) -> None: ...
 
@@ -509,6 +533,222 @@ class EngineTotals:
     @property
     def mixer_tick_max_seconds(self) -> float: ...
 
+# ---- The engine ------------------------------------------------------------------------------
+
+class PeerState(enum.Enum):
+    CONNECTING = 0
+    CONNECTED = 1
+    DISCONNECTED = 2
+    FAILED = 3
+    CLOSED = 4
+
+class VideoSource(enum.Enum):
+    CAMERA = 0
+    SCREEN = 1
+
+class PeerStats:
+    """Engine.stats(participant): one leg's counters; read-only."""
+    kind: LegKind
+    state: PeerState
+    rtp_packets_in: int
+    rtp_packets_out: int
+    bytes_in: int
+    bytes_out: int
+    srtp_failures: int
+    data_messages_in: int
+    data_messages_out: int
+    data_messages_dropped: int
+    video_packets_in: int
+    video_packets_out: int
+    rtx_packets_out: int
+    nacks_in: int
+    keyframe_requests_in: int
+    keyframe_requests_out: int
+    transport_feedback_out: int
+    layer_switches: int
+    impairment_drops: int
+    bandwidth_estimate_bps: int
+    rtcp_packets_in: int
+    rtcp_packets_out: int
+    invalid_packets_in: int
+    dtmf_digits_in: int
+
+class EngineOptions:
+    bind_address: str
+    port: int
+    workers: int
+    announced_addresses: list[str]
+    consent_timeout: float
+    rtp_port_min: int
+    rtp_port_max: int
+    def __init__(self, *, bind_address: str = "127.0.0.1", port: int = 0,
+                 workers: int = 0, announced_addresses: Optional[list[str]] = None,
+                 consent_timeout: Duration = 30.0, rtp_port_min: int = 0,
+                 rtp_port_max: int = 0) -> None: ...
+
+class PromptId(enum.Enum):
+    ENTER_PIN = 0
+    WRONG_PIN = 1
+    REMINDER = 2
+    GOODBYE = 3
+    WAIT_FOR_MODERATOR = 4
+    CONFERENCE_ENDED = 5
+    REMOVED = 6
+    SERVICE_UNAVAILABLE = 7
+
+class PromptLanguage(enum.Enum):
+    ENGLISH = 0
+    GERMAN = 1
+
+class CallEventType(enum.Enum):
+    DIGIT = 0
+    PROMPTS_DONE = 1
+    ENDED = 2
+
+class CallEvent:
+    """Engine.on_call_event: a call before admission; read-only."""
+    @property
+    def call(self) -> int: ...
+    @property
+    def type(self) -> CallEventType: ...
+    @property
+    def digit(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+class Engine:
+    """Stop it before closing the service; a DialInService on it closes first."""
+    @staticmethod
+    def start(service: RoomService, options: EngineOptions, queue: TaskQueue) -> Engine: ...
+    def stop(self) -> None: ...
+    @property
+    def listen_addresses(self) -> list[str]: ...
+    # WebRTC legs
+    def connect(self, participant: int, offer: str) -> str: ...
+    def create_offer(self, participant: int) -> str: ...
+    def accept_answer(self, participant: int, answer: str) -> None: ...
+    def disconnect(self, participant: int) -> None: ...
+    # Plain-RTP legs
+    def connect_rtp(self, participant: int, offer: str,
+                    options: RtpLegOptions = ...) -> str: ...
+    def create_rtp_offer(self, participant: int, options: RtpLegOptions = ...) -> str: ...
+    def accept_rtp_answer(self, participant: int, answer: str) -> None: ...
+    def send_dtmf(self, participant: int, digits: str) -> None: ...
+    def on_dtmf(self, handler: Optional[Callable[[int, str], object]]) -> None: ...
+    # Phone calls before they join (the PIN prompt)
+    def answer_call(self, offer: str, options: RtpLegOptions = ...) -> tuple[int, str]: ...
+    def offer_call(self, options: RtpLegOptions = ...) -> tuple[int, str]: ...
+    def accept_call_answer(self, call: int, answer: str) -> None: ...
+    def update_call(self, call: int, offer: str) -> str: ...
+    def play_prompt(self, call: int, prompt: PromptId, language: PromptLanguage,
+                    interrupt: bool = False) -> None: ...
+    def play_participant_prompt(self, participant: int, prompt: PromptId,
+                                language: PromptLanguage) -> None: ...
+    def admit_call(self, call: int, participant: int) -> None: ...
+    def hang_up_call(self, call: int) -> None: ...
+    def on_call_event(self, handler: Optional[Callable[[CallEvent], object]]) -> None: ...
+    # Any leg
+    def stats(self, participant: int) -> PeerStats: ...
+    def totals(self) -> EngineTotals: ...
+    def set_video_subscription(self, subscriber: int, mid: str, paused: bool = False,
+                               max_width: int = 0, max_height: int = 0) -> None: ...
+    def set_video_paused(self, publisher: int, source: VideoSource, paused: bool) -> None: ...
+    def set_egress_impairment(self, participant: int, loss: float = 0.0,
+                              max_bitrate_bps: int = 0) -> None: ...
+    def active_speaker(self, room: int) -> Optional[int]: ...
+
+# ---- Dial-in (SIP) ------------------------------------------------------------------------
+
+class DialInNumber:
+    number: str
+    room: Optional[int]
+    language: PromptLanguage
+    def __init__(self, *, number: str = "", room: Optional[int] = None,
+                 language: PromptLanguage = PromptLanguage.ENGLISH) -> None: ...
+
+class SipTrunk:
+    name: str
+    allow: list[str]
+    realm: str
+    username: str
+    password: str
+    def __init__(self, *, name: str = "", allow: Optional[list[str]] = None,
+                 realm: str = "", username: str = "", password: str = "") -> None: ...
+
+class SipRegistration:
+    registrar: str
+    username: str
+    password: str
+    expires: float
+    number: str
+    def __init__(self, *, registrar: str = "", username: str = "", password: str = "",
+                 expires: Duration = 600.0, number: str = "") -> None: ...
+
+class DialInOptions:
+    """List fields return copies: assign a whole list."""
+    listen: str
+    tls_listen: str
+    tls_cert_file: str
+    tls_key_file: str
+    announced_address: str
+    numbers: list[DialInNumber]
+    trunks: list[SipTrunk]
+    registrations: list[SipRegistration]
+    pin_timeout: float
+    max_pin_attempts: int
+    session_expires: float
+    min_session_expires: float
+    codecs: list  # of konfero.Codec, best first; empty: PCMU, PCMA, G.722, Opus
+    max_calls: int
+    def __init__(self, *, listen: str = "127.0.0.1:5060", tls_listen: str = "",
+                 tls_cert_file: str = "", tls_key_file: str = "",
+                 announced_address: str = "",
+                 numbers: Optional[list[DialInNumber]] = None,
+                 trunks: Optional[list[SipTrunk]] = None,
+                 registrations: Optional[list[SipRegistration]] = None,
+                 pin_timeout: Duration = 20.0, max_pin_attempts: int = 3,
+                 session_expires: Duration = 1800.0,
+                 min_session_expires: Duration = 90.0,
+                 codecs: Optional[list] = None, max_calls: int = 500) -> None: ...
+
+class DialInStats:
+    """DialInService.stats(); read-only."""
+    @property
+    def calls_answering(self) -> int: ...
+    @property
+    def calls_pin(self) -> int: ...
+    @property
+    def calls_in_conference(self) -> int: ...
+    @property
+    def calls_total(self) -> int: ...
+    @property
+    def calls_rejected(self) -> int: ...
+    @property
+    def pin_failures(self) -> int: ...
+    @property
+    def registrations_ok(self) -> int: ...
+    @property
+    def registration_failures(self) -> int: ...
+    @property
+    def malformed_messages(self) -> int: ...
+
+class DialInService:
+    """SIP runs when the engine's TaskQueue runs. Close it before stopping
+    the engine (engine.stop() and service.close() close it first)."""
+    @staticmethod
+    def start(service: RoomService, engine: Engine, options: DialInOptions,
+              queue: Optional[TaskQueue] = None) -> DialInService: ...
+    def stats(self) -> DialInStats: ...
+    @property
+    def listen_addresses(self) -> list[str]: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> DialInService: ...
+    def __exit__(self, exc_type: Optional[type[BaseException]],
+                 exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None: ...
+
 # ---- Signalling (docs/protocol.md) ---------------------------------------------------------
 
 class SignallingStats:
@@ -534,7 +774,7 @@ class SignallingHub:
     session; shut the hub down before stopping the engine or closing the
     service."""
     @staticmethod
-    def create(service: RoomService, engine: object,  # a konfero.Engine
+    def create(service: RoomService, engine: Engine,
                reconnect_grace: Duration = 20.0,
                max_frame_bytes: int = 262144) -> SignallingHub: ...
     def open(self, source_address: str, send: Callable[[str], object],

@@ -47,6 +47,7 @@
 #include "konfero/executor.h"
 #include "konfero/media_connector.h"
 #include "konfero/media_types.h"
+#include "konfero/prompts.h"
 #include "konfero/room_service.h"
 
 namespace konfero {
@@ -123,6 +124,46 @@ class Engine : public MediaConnector {
   using DtmfHandler = std::function<void(ParticipantId participant, char digit)>;
   virtual void SetDtmfHandler(DtmfHandler handler) = 0;
 
+  // ---- Phone calls before they join (the PIN prompt) -------------------------------
+  // A SIP front end answers a call before it knows the caller's room: the
+  // call gets a plain-RTP leg of its own, which plays prompts and reports
+  // digits (CallEvent) but hears no room. AdmitCall then moves that leg into
+  // a participant's room: the same ports, SSRC and RTP sequence, so the
+  // phone notices nothing; from then on it is the participant's leg
+  // (ConnectRtp re-offers, SendDtmf, Disconnect, the DtmfHandler).
+  struct AnsweredCall {
+    CallId call{};
+    std::string answer;
+  };
+  // The caller's RTP/AVP offer (an INVITE); InvalidArgument as ConnectRtp.
+  virtual absl::StatusOr<AnsweredCall> AnswerCall(std::string_view offer,
+                                                  const RtpLegOptions& options = {}) = 0;
+  struct OfferedCall {
+    CallId call{};
+    std::string offer;
+  };
+  // An INVITE without SDP: our offer goes in the 200, the answer comes in
+  // the ACK (AcceptCallAnswer).
+  virtual absl::StatusOr<OfferedCall> OfferCall(const RtpLegOptions& options = {}) = 0;
+  virtual absl::Status AcceptCallAnswer(CallId call, std::string_view answer) = 0;
+  // A re-offer before admission (the caller holds or resumes).
+  virtual absl::StatusOr<std::string> UpdateCall(CallId call, std::string_view offer) = 0;
+  // Queues a prompt on the call; CallEvent::kPromptsDone when the queue
+  // has played out. With `interrupt`, what was queued stops first.
+  virtual absl::Status PlayPrompt(CallId call, PromptId prompt, PromptLanguage language,
+                                  bool interrupt = false) = 0;
+  // The call's leg becomes `participant`'s (present in the RoomService,
+  // without a media leg). NotFound for an unknown call.
+  virtual absl::Status AdmitCall(CallId call, ParticipantId participant) = 0;
+  // Ends a call that was not admitted (RTCP BYE; the ports are freed).
+  virtual absl::Status HangUpCall(CallId call) = 0;
+  using CallHandler = std::function<void(const CallEvent& event)>;
+  virtual void SetCallHandler(CallHandler handler) = 0;
+  // A prompt to an admitted phone instead of the room's mix while it plays
+  // (e.g. "the conference has ended" before the hang-up).
+  // FailedPrecondition for a WebRTC leg.
+  virtual absl::Status PlayPrompt(ParticipantId participant, PromptId prompt,
+                                  PromptLanguage language) = 0;
   // ---- Any leg -----------------------------------------------------------------------
   // Closes the participant's media leg (it stays in its room).
   absl::Status Disconnect(ParticipantId participant) override = 0;

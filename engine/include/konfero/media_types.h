@@ -7,6 +7,7 @@
 #define KONFERO_MEDIA_TYPES_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -54,6 +55,29 @@ struct VideoSubscription {
 struct NetworkImpairment {
   double loss = 0;              // 0..1
   int64_t max_bitrate_bps = 0;  // 0: none
+};
+
+// A phone call the engine answered before its caller joined a room (the
+// PIN prompt): Engine::AnswerCall makes one, Engine::AdmitCall moves it into
+// a participant's room.
+enum class CallId : uint64_t {};
+
+// What happens on a call before it is admitted (Engine::SetCallHandler).
+struct CallEvent {
+  enum class Type : uint8_t {
+    kDigit,        // `digit` was typed (RFC 4733 event or in-band tone, once each)
+    kPromptsDone,  // every prompt queued with PlayPrompt has been played
+    kEnded,        // the leg ended (RTP timeout, RTCP BYE); `reason` says why
+  };
+  CallId call{};
+  Type type = Type::kDigit;
+  char digit = 0;
+  std::string reason;
+  // kPromptsDone: how many PlayPrompt calls the call had received when its
+  // queue played out (counted from when it last became a call: AnswerCall,
+  // OfferCall, or its participant leaving the room). Fewer than were made
+  // means a prompt queued since is still playing: the event is stale.
+  uint64_t prompts_played = 0;
 };
 
 // A plain-RTP leg's behaviour (Engine::ConnectRtp, Engine::CreateRtpOffer).

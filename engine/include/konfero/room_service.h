@@ -80,10 +80,24 @@ struct RoomServiceOptions {
   uint32_t password_hash_iterations = 2;
   // Wrong passwords, counted per login and per source separately.
   RateLimit login_limit;
-  // Wrong PINs and URL tokens, per source and per room.
+  // Wrong PINs and URL tokens, per source address. A locked-out source is
+  // refused (ResourceExhausted) before its PIN or token is looked at.
   RateLimit guest_code_limit;
   // Wrong PINs across all sources: a brute force spread over many addresses.
+  // Past it, PIN answers are slowed (phone_slow_answer_delay), never refused:
+  // a correct PIN is still admitted, so nobody can lock every phone guest out
+  // of every room by guessing. See TryJoinAsPhoneGuest and docs/rooms.md.
   RateLimit guest_code_global_limit{100, absl::Minutes(1), absl::Minutes(1)};
+  // Wrong PINs per caller id (its digits; anonymous callers have none). A
+  // locked-out caller id is refused like a locked-out source.
+  RateLimit phone_caller_limit;
+  // Wrong PINs at a dial-in number that names one room (PhoneGuestJoin::room).
+  // Like the global limit it slows answers and never refuses, so guessing at
+  // one room's number cannot lock that room's callers out.
+  RateLimit phone_room_limit;
+  // How long the dial-in waits before telling a caller the outcome of a PIN
+  // (right or wrong alike) while the global or the room's limit is exceeded.
+  absl::Duration phone_slow_answer_delay = absl::Seconds(20);
   // Longest chat message in bytes (UTF-8).
   int max_chat_bytes = 4000;
   // Chat history returned per call, newest last.
@@ -107,10 +121,26 @@ struct BrowserGuestJoin {
 
 struct PhoneGuestJoin {
   std::string pin;
-  std::string caller;  // caller id, shown as the display name; may be empty
+  // The caller's number as the network gave it (the user part of the SIP
+  // From or P-Asserted-Identity, e.g. "+4930123454567"); empty or without
+  // digits ("anonymous") for a withheld number. Only its digits count: they
+  // are the key for the per-caller limit and for a ban after a kick. Others
+  // see it masked (MaskCallerId), never in full.
+  std::string caller;
   std::string source;  // SIP peer address, for rate limits
   // Set when the dial-in number already names the room (one DID per room).
   std::optional<RoomId> room;
+};
+
+// A PIN attempt's outcome and when the caller may hear it
+// (RoomService::TryJoinAsPhoneGuest).
+struct PhoneJoinAttempt {
+  absl::StatusOr<JoinResult> result = absl::UnknownError("not attempted");
+  // The dial-in waits this long (say, playing "one moment please") before it
+  // tells the caller the outcome, admitted and refused alike, so that the
+  // wait says nothing about the PIN. Zero unless the global or the room's
+  // PIN limit is exceeded; then options.phone_slow_answer_delay.
+  absl::Duration answer_delay = absl::ZeroDuration();
 };
 
 // A read-only aggregate of the whole service, for metrics and dashboards.
@@ -238,7 +268,34 @@ class RoomService {
   // free seats are the join's to tell.
   virtual absl::StatusOr<GuestRoomInfo> LookUpGuestUrl(
       std::string_view url_token, std::string_view source) = 0;
-  // PermissionDenied for a wrong PIN; ResourceExhausted when locked out.
+  // A caller with the right PIN joins as a phone guest: from then on the
+  // rules of a browser guest (waiting screen, kick, ban, mute), but no
+  // licence seat. The display name is the masked caller id ("Phone …4567").
+  //
+  // Brute force. Wrong PINs count against four limits:
+  //  - the source address (guest_code_limit) and the caller id
+  //    (phone_caller_limit, when it has digits): these are the guesser's
+  //    own, so once exceeded they refuse (ResourceExhausted) before the PIN
+  //    is looked at. A SIP caller id can be spoofed, so a guesser who knows
+  //    a guest's number can lock that one number out for the lockout time;
+  //    and behind a SIP trunk all callers share the trunk's source address:
+  //    the dial-in should pass a source that tells callers apart where it can.
+  //  - the room, when the dial-in number names one (phone_room_limit), and
+  //    all sources together (guest_code_global_limit): these are shared with
+  //    the legitimate callers, so they never refuse. Past them the PIN is
+  //    still checked and a right one admitted, but answer_delay tells the
+  //    dial-in to hold every answer for phone_slow_answer_delay. With the
+  //    dial-in's cap on concurrent calls (and one PIN at a time per call)
+  //    that caps the guessing rate; docs/rooms.md has the arithmetic.
+  // The PIN is looked up through an HMAC-keyed index and compared in
+  // constant time, whether or not the answer is slowed.
+  //
+  // PermissionDenied for a wrong PIN or a barred caller id; ResourceExhausted
+  // while the source or caller id is locked out; InvalidArgument for a bad
+  // source or caller id.
+  virtual PhoneJoinAttempt TryJoinAsPhoneGuest(const PhoneGuestJoin& join) = 0;
+  // TryJoinAsPhoneGuest without the answer delay, for callers that do not
+  // answer a telephone (tests, scripts). A dial-in must use the former.
   virtual absl::StatusOr<JoinResult> JoinAsPhoneGuest(
       const PhoneGuestJoin& join) = 0;
   virtual absl::Status Leave(ParticipantId participant) = 0;
@@ -247,8 +304,10 @@ class RoomService {
 
   // ---- Moderation ------------------------------------------------------------
   // `moderator` must be a moderator in the same room; the target may be any
-  // other participant. A kicked guest's key is barred from the room until a
-  // moderator lifts the ban or the conference ends.
+  // other participant. A kicked guest's key (browser) or caller id (phone,
+  // by its digits) is barred from the room until a moderator lifts the ban
+  // or the conference ends. An anonymous caller cannot be barred: kick with
+  // regenerate_access so the PIN it knows stops working.
   virtual absl::Status Kick(ParticipantId moderator, ParticipantId target,
                             KickOptions options = {}) = 0;
   virtual absl::StatusOr<std::vector<BanInfo>> ListBans(

@@ -54,6 +54,12 @@ std::string_view ToString(ConferenceState s);
 std::string_view ToString(ParticipantRole r);
 std::string_view ToString(LeaveReason r);
 
+// A phone guest's caller id as others see it (participant list, bans,
+// events): "Phone …" and the last four digits ("+4930123454567" ->
+// "Phone …4567"), all of them if fewer, or "Phone" for a caller id without
+// digits (withheld, "anonymous"). UTF-8; never the whole number.
+std::string MaskCallerId(std::string_view caller);
+
 struct UserInfo {
   UserId id{};
   std::string login;
@@ -139,12 +145,19 @@ struct GuestRoomInfo {
   // A moderator is in the conference: a guest who joins now goes straight
   // in instead of to the waiting screen.
   bool moderator_present = false;
+  // The phone alternative to the link: the server's dial-in number and the
+  // room's PIN, both empty when the server has no dial-in number. Only the
+  // holder of the link learns them here, and the link admits them already,
+  // so the PIN reveals nothing new (the invitation carries both anyway).
+  std::string dial_in_number;
+  std::string pin;
 };
 
 struct BanInfo {
   BanId id{};
   RoomId room{};
-  std::string display_name;  // the name the guest had when kicked
+  // The name the guest had when kicked (a phone guest's masked caller id).
+  std::string display_name;
   absl::Time since;
 };
 

@@ -59,6 +59,19 @@ class ControlPlane final : public Engine {
   absl::Status SetEgressImpairment(ParticipantId participant,
                                    const NetworkImpairment& impairment) override;
   std::optional<ParticipantId> ActiveSpeaker(RoomId room) const override;
+  // calls.cc
+  absl::StatusOr<AnsweredCall> AnswerCall(std::string_view offer,
+                                          const RtpLegOptions& options) override;
+  absl::StatusOr<OfferedCall> OfferCall(const RtpLegOptions& options) override;
+  absl::Status AcceptCallAnswer(CallId call, std::string_view answer) override;
+  absl::StatusOr<std::string> UpdateCall(CallId call, std::string_view offer) override;
+  absl::Status PlayPrompt(CallId call, PromptId prompt, PromptLanguage language,
+                          bool interrupt) override;
+  absl::Status AdmitCall(CallId call, ParticipantId participant) override;
+  absl::Status HangUpCall(CallId call) override;
+  void SetCallHandler(CallHandler handler) override;
+  absl::Status PlayPrompt(ParticipantId participant, PromptId prompt,
+                          PromptLanguage language) override;
   std::vector<std::string> listen_addresses() const override;
 
   // Applies one report of a worker (on the control thread).
@@ -76,6 +89,8 @@ class ControlPlane final : public Engine {
     // what was negotiated last.
     plain_rtp::PlainRtpLocal rtp_local;
     plain_rtp::PlainRtpParams rtp_params;
+    // kPlainRtp: the call it was admitted from (AdmitCall), if any.
+    CallId call{};
   };
   struct PendingRtpOffer {
     plain_rtp::PlainRtpLocal local;
@@ -87,6 +102,19 @@ class ControlPlane final : public Engine {
     LocalParams local;
     ServerOffer offer;
     size_t worker = 0;
+  };
+  // A phone call before admission (calls.cc).
+  struct CallRecord {
+    size_t worker = 0;
+    std::shared_ptr<media::LegCounters> counters;
+    plain_rtp::PlainRtpLocal rtp_local;
+    plain_rtp::PlainRtpParams rtp_params;
+    plain_rtp::PlainRtpLegOptions options;
+    // OfferCall: our offer waits for the answer; the leg does not exist yet.
+    std::optional<plain_rtp::PlainRtpOffer> offer;
+    std::shared_ptr<media::RtpSockets> sockets;
+    // AdmitCall: the worker is releasing the leg for this participant.
+    std::optional<ParticipantId> admitted_as;
   };
   class Inbox;  // the workers' ReportSink: posts to the executor
 
@@ -109,6 +137,16 @@ class ControlPlane final : public Engine {
 
   // room_events.cc
   void OnRoomEvent(const Event& event);
+  // calls.cc
+  absl::StatusOr<CallRecord*> FindCall(CallId call);
+  // Sends the call's leg to the next worker, round robin.
+  void StartCall(CallId call, CallRecord record);
+  void ApplyCallReport(const CallEvent& event);
+  void AdoptReleasedCall(CallId call, std::shared_ptr<std::unique_ptr<media::RtpLeg>> leg);
+  // A participant that was an admitted call left its room: its leg becomes
+  // that call again (for a last prompt and the hang-up). False if it was
+  // no call.
+  bool ReturnToCall(ParticipantId participant);
 
   RoomService& rooms_;
   Options options_;
@@ -122,6 +160,10 @@ class ControlPlane final : public Engine {
   std::unique_ptr<RtpPortPool> ports_;
   absl::flat_hash_map<RoomId, ParticipantId> active_speakers_;
   DtmfHandler dtmf_handler_;
+  absl::flat_hash_map<CallId, CallRecord> calls_;
+  uint64_t last_call_ = 0;
+  size_t next_call_worker_ = 0;
+  CallHandler call_handler_;
   SubscriptionId subscription_{};
   SequenceChecker control_thread_;
 };

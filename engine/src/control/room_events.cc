@@ -12,7 +12,7 @@ void ControlPlane::OnRoomEvent(const Event& e) {
   if (const auto* left = std::get_if<ParticipantLeft>(&e.body)) {
     pending_offers_.erase(left->participant);
     pending_rtp_offers_.erase(left->participant);
-    (void)Disconnect(left->participant);
+    if (!ReturnToCall(left->participant)) (void)Disconnect(left->participant);
     auto speaker = active_speakers_.find(e.room);
     if (speaker != active_speakers_.end() && speaker->second == left->participant) {
       active_speakers_.erase(speaker);

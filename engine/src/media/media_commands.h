@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "konfero/media_types.h"
+#include "konfero/prompts.h"
 #include "konfero/room_types.h"
 #include "media/leg_counters.h"
 #include "media/peer_setup.h"
@@ -90,10 +91,56 @@ struct SetImpairment {
   NetworkImpairment impairment;
 };
 
+// ---- Phone calls before they are admitted (media/call_entry.h) ----
+// A plain-RTP leg of its own, in no room: it plays prompts (silence
+// between them) and reports digits.
+struct AddCall {
+  CallId call{};
+  RtpLegSetup setup;  // participant and room are zero
+  std::shared_ptr<LegCounters> counters;
+};
+struct UpdateCall {
+  CallId call{};
+  plain_rtp::PlainRtpParams params;
+};
+// A prompt to a call (call != 0) or to an admitted participant's RTP leg.
+struct PlayPrompt {
+  CallId call{};
+  ParticipantId participant{};
+  PromptId prompt = PromptId::kEnterPin;
+  PromptLanguage language = PromptLanguage::kEnglish;
+  bool interrupt = false;
+};
+// The call's leg leaves this worker (reported back as CallReleased) to be
+// adopted by the worker of the room it is admitted to.
+struct ReleaseCall {
+  CallId call{};
+};
+struct HangUpCall {
+  CallId call{};
+};
+// A released call's leg becomes a participant's leg in its room here.
+struct AdoptRtpLeg {
+  ParticipantId participant{};
+  RoomId room{};
+  std::shared_ptr<std::unique_ptr<RtpLeg>> leg;
+  std::shared_ptr<LegCounters> counters;  // the leg's own
+  bool on_hold = false;
+  bool muted = false;
+};
+
+// An admitted call's participant left its room: its leg leaves the room
+// and is that call again (prompts, digits, HangUpCall).
+struct ReturnToCall {
+  ParticipantId participant{};
+  CallId call{};
+};
+
 using MediaCommand =
     std::variant<AddWebRtcLeg, AddRtpLeg, UpdateRtpLeg, SendDigits, UpdateVideo, RestartIce,
                  RemoveLeg, SetHold, SetMuted, SetVideoSubscription, SetVideoPaused,
-                 SetImpairment>;
+                 SetImpairment, AddCall, UpdateCall, PlayPrompt, ReleaseCall, HangUpCall,
+                 AdoptRtpLeg, ReturnToCall>;
 
 // ---- Worker -> control plane ------------------------------------------------------------
 
@@ -111,7 +158,18 @@ struct DigitReceived {
   char digit = 0;
 };
 
-using MediaReport = std::variant<LegStateChanged, ActiveSpeakerChanged, DigitReceived>;
+// A digit, the end of the prompts, or the end of a call not yet admitted.
+struct CallReport {
+  CallEvent event;
+};
+// The leg of a call, unplugged from its worker (ReleaseCall).
+struct CallReleased {
+  CallId call{};
+  std::shared_ptr<std::unique_ptr<RtpLeg>> leg;
+};
+
+using MediaReport = std::variant<LegStateChanged, ActiveSpeakerChanged, DigitReceived,
+                                 CallReport, CallReleased>;
 
 // Where a worker's reports go. Called on the worker thread; the control
 // plane's sink posts them to its ControlExecutor.

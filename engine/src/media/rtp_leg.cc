@@ -53,13 +53,42 @@ RtpLeg::RtpLeg(ParticipantId participant, RoomId room, std::shared_ptr<LegCounte
     : participant_(participant),
       room_(room),
       counters_(std::move(counters)),
-      observer_(observer),
+      observer_(&observer),
       clock_(clock) {}
 
 RtpLeg::~RtpLeg() {
   // The ports stop waiting before their sockets close.
   rtp_port_.reset();
   rtcp_port_.reset();
+}
+
+void RtpLeg::Unplug() {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  if (rtp_port_) unplugged_.rtp = rtp_port_->Detach();
+  if (rtcp_port_) unplugged_.rtcp = rtcp_port_->Detach();
+  rtp_port_.reset();
+  rtcp_port_.reset();
+  rtp_handler_.reset();
+  rtcp_handler_.reset();
+  worker_thread_.Detach();
+  leg_->DetachFromThread();
+}
+
+void RtpLeg::Plug(boost::asio::io_context* io, LegObserver& observer,
+                  ParticipantId participant, RoomId room) {
+  KONFERO_DCHECK_RUN_ON(&worker_thread_);
+  observer_ = &observer;
+  participant_ = participant;
+  room_ = room;
+  if (io == nullptr) return;
+  if (unplugged_.rtp) {
+    rtp_handler_ = std::make_unique<PortHandler>(*this, plain_rtp::Socket::kRtp);
+    rtp_port_ = transport::UdpPort::Attach(*io, std::move(unplugged_.rtp), *rtp_handler_);
+  }
+  if (unplugged_.rtcp) {
+    rtcp_handler_ = std::make_unique<PortHandler>(*this, plain_rtp::Socket::kRtcp);
+    rtcp_port_ = transport::UdpPort::Attach(*io, std::move(unplugged_.rtcp), *rtcp_handler_);
+  }
 }
 
 void RtpLeg::HandleDatagram(plain_rtp::Socket socket, absl::Span<const uint8_t> data,
@@ -136,11 +165,11 @@ void RtpLeg::SendDatagram(plain_rtp::Socket socket, absl::Span<const uint8_t> da
 }
 
 void RtpLeg::OnAudioPacket(const audio::InputPacket& packet) {
-  observer_.OnAudioPacket(*this, packet);
+  observer_->OnAudioPacket(*this, packet);
 }
 
 void RtpLeg::OnDigit(char digit, int /*duration_ms*/, DtmfSource /*source*/) {
-  observer_.OnDigit(*this, digit);
+  observer_->OnDigit(*this, digit);
 }
 
 void RtpLeg::OnEnded(std::string_view reason) { SetState(PeerState::kFailed, reason); }
@@ -149,7 +178,7 @@ void RtpLeg::SetState(PeerState state, std::string_view reason) {
   if (state_ == state || state_ == PeerState::kFailed || state_ == PeerState::kClosed) return;
   state_ = state;
   counters_->state.store(state, std::memory_order_relaxed);
-  observer_.OnStateChanged(*this, state, reason);
+  observer_->OnStateChanged(*this, state, reason);
 }
 
 void RtpLeg::PublishCounters() {

@@ -77,6 +77,16 @@ class RtpLeg final : public MediaLeg, private plain_rtp::PlainRtpLeg::Owner {
                       const net::IpEndpoint& from);
   const plain_rtp::PlainRtpLeg& protocol() const { return *leg_; }
 
+  // Moving to another worker (a phone call admitted into a room that lives
+  // there). Unplug, on the old worker's thread, stops reading the sockets:
+  // they stay open and what arrives waits in the kernel. Plug, on the new
+  // worker's thread, attaches them to its loop and makes the leg
+  // `participant`'s in `room`, reporting to `observer`. Without an `io`
+  // (tests) the sockets stay as they are.
+  void Unplug();
+  void Plug(boost::asio::io_context* io, LegObserver& observer, ParticipantId participant,
+            RoomId room);
+
  private:
   class PortHandler;
   RtpLeg(ParticipantId participant, RoomId room, std::shared_ptr<LegCounters> counters,
@@ -93,14 +103,15 @@ class RtpLeg final : public MediaLeg, private plain_rtp::PlainRtpLeg::Owner {
   void PublishCounters();
   void SendNextDigit();
 
-  const ParticipantId participant_;
-  const RoomId room_;
+  ParticipantId participant_;
+  RoomId room_;
   std::shared_ptr<LegCounters> counters_;
-  LegObserver& observer_;
+  LegObserver* observer_;
   const MonotonicClock& clock_;
   std::unique_ptr<plain_rtp::PlainRtpLeg> leg_;
   std::unique_ptr<PortHandler> rtp_handler_, rtcp_handler_;
   std::unique_ptr<transport::UdpPort> rtp_port_, rtcp_port_;
+  RtpSockets unplugged_;  // between Unplug and Plug
   transport::DatagramSender* test_sender_ = nullptr;
   PeerState state_ = PeerState::kConnecting;
   std::deque<char> digits_;

@@ -46,6 +46,8 @@ void WorkerMedia::Shutdown() {
   if (tick_timer_) tick_timer_->cancel();
   if (housekeeping_timer_) housekeeping_timer_->cancel();
   for (auto& [id, entry] : legs_) entry->leg->Close();
+  for (auto& [id, call] : calls_) call->leg->Close();
+  calls_.clear();
   by_ufrag_.clear();
   by_address_.clear();
   legs_.clear();
@@ -173,17 +175,23 @@ void WorkerMedia::ForgetAddresses(PeerTransport* peer) {
 }
 
 void WorkerMedia::Remove(ParticipantId participant) {
+  std::unique_ptr<MediaLeg> leg = Extract(participant);
+  if (leg) leg->Close();
+}
+
+std::unique_ptr<MediaLeg> WorkerMedia::Extract(ParticipantId participant) {
   LegEntry* entry = Find(participant);
-  if (entry == nullptr) return;
+  if (entry == nullptr) return nullptr;
   RoomEntry& room = *entry->room;
   if (entry->webrtc != nullptr) ForgetAddresses(entry->webrtc);
   if (entry->leg->video() != nullptr) room.video->RemovePeer(participant);
-  entry->leg->Close();
   (void)room.mixer->RemoveParticipant(entry->mixer_id);
   if (room.active_speaker == participant) room.active_speaker.reset();
+  std::unique_ptr<MediaLeg> leg = std::move(entry->leg);
   legs_.erase(participant);
-  room.legs.erase(participant);  // destroys the leg
+  room.legs.erase(participant);
   if (room.legs.empty()) rooms_.erase(room.id);
+  return leg;
 }
 
 void WorkerMedia::Handle(RemoveLeg& c) { Remove(c.participant); }
@@ -351,11 +359,13 @@ void WorkerMedia::Tick() {
     room->mixer->Tick();
     for (auto& [id, entry] : room->legs) {
       while (room->mixer->PopFrame(entry->mixer_id, &frame)) {
+        if (entry->prompt) ReplaceWithPrompt(*entry, frame);
         entry->leg->SendAudio(frame, now_us);
       }
     }
     UpdateActiveSpeaker(*room);
   }
+  TickCalls(now_us);
   if (sender_ != nullptr) sender_->Flush();
   CountTick(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                       std::chrono::steady_clock::now() - started)
@@ -409,6 +419,7 @@ void WorkerMedia::Housekeeping() {
     for (auto& [id, entry] : room->legs) entry->leg->OnTimer(now_us);
     room->video->OnTimer(now_us);
   }
+  for (auto& [id, call] : calls_) call->leg->OnTimer(now_us);
   if (sender_ != nullptr) sender_->Flush();
 }
 

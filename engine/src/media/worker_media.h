@@ -37,9 +37,11 @@
 #include "dtls/dtls_certificate.h"
 #include "konfero/audio/mixer.h"
 #include "konfero/clock.h"
+#include "media/call_entry.h"
 #include "media/leg.h"
 #include "media/media_commands.h"
 #include "media/peer_transport.h"
+#include "media/prompt_source.h"
 #include "media/rtp_leg.h"
 #include "media/video_router.h"
 #include "transport/worker.h"
@@ -72,6 +74,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   // Worker thread: what tests and the SFU harness look at.
   int leg_count() const { return static_cast<int>(legs_.size()); }
   const MediaLeg* FindLeg(ParticipantId participant) const;
+  // The leg of a call not yet admitted, or null.
+  RtpLeg* FindCallLeg(CallId call) const;
 
   // Any thread: the ticks so far (count, total and longest duration).
   struct TickStats {
@@ -96,6 +100,8 @@ class WorkerMedia final : public transport::DatagramHandler,
     bool speaker = false;
     uint64_t speaker_since = 0;  // tick
     bool on_hold = false;
+    // A prompt played instead of the mix (plain-RTP legs), made on first use.
+    std::unique_ptr<PromptSource> prompt;
   };
   struct RoomEntry {
     RoomId id{};
@@ -118,6 +124,18 @@ class WorkerMedia final : public transport::DatagramHandler,
   void Handle(SetVideoSubscription& c);
   void Handle(SetVideoPaused& c);
   void Handle(SetImpairment& c);
+  // Phone calls before admission (worker_media_calls.cc).
+  void Handle(AddCall& c);
+  void Handle(UpdateCall& c);
+  void Handle(PlayPrompt& c);
+  void Handle(ReleaseCall& c);
+  void Handle(HangUpCall& c);
+  void Handle(AdoptRtpLeg& c);
+  void Handle(ReturnToCall& c);
+  void TickCalls(int64_t now_us);
+  // The prompt's frame instead of the mix's, in the mix stream's sequence
+  // and timestamps; false when no prompt plays.
+  bool ReplaceWithPrompt(LegEntry& entry, audio::EncodedFrame& frame);
 
   // The room, created with its mixer and SFU on first use; an error if
   // the mixer cannot be made.
@@ -128,6 +146,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   void Fail(ParticipantId participant, LegCounters& counters, std::string reason);
   LegEntry* Find(ParticipantId participant);
   void Remove(ParticipantId participant);
+  // Takes the leg out of its room without closing it.
+  std::unique_ptr<MediaLeg> Extract(ParticipantId participant);
   void ForgetAddresses(PeerTransport* peer);
 
   // PeerTransport::Owner (and LegObserver)
@@ -161,6 +181,7 @@ class WorkerMedia final : public transport::DatagramHandler,
 
   absl::flat_hash_map<RoomId, std::unique_ptr<RoomEntry>> rooms_;
   absl::flat_hash_map<ParticipantId, LegEntry*> legs_;
+  absl::flat_hash_map<CallId, std::unique_ptr<CallEntry>> calls_;
   absl::flat_hash_map<std::string, PeerTransport*> by_ufrag_;
   absl::flat_hash_map<net::IpEndpoint, PeerTransport*> by_address_;
   std::array<uint8_t, 1500> scratch_{};

@@ -260,6 +260,9 @@ void PlainRtpLeg::HandleAudioPayload(const rtp::RtpPacketView& packet, int64_t n
 
 void PlainRtpLeg::DeliverFrame(uint16_t sequence, uint32_t timestamp,
                                absl::Span<const uint8_t> payload, int64_t now_us) {
+  // A phone that holds the call (sendonly: its music on hold; inactive)
+  // is out of the mix until it resumes; its digits still count.
+  if (params_.direction != Direction::kSendRecv) return;
   input_.sequence = sequence;
   input_.timestamp = timestamp;
   input_.arrival_us = now_us;

@@ -159,6 +159,9 @@ class PlainRtpLeg {
 
   const PlainRtpParams& params() const { return params_; }
   const Stats& stats() const { return stats_; }
+  // The leg moves to another thread (a phone call admitted into a room on
+  // another worker): the next call claims the thread check.
+  void DetachFromThread() { worker_thread_.Detach(); }
 
  private:
   PlainRtpLeg(const PlainRtpParams& params, const PlainRtpLegOptions& options, Owner& owner,

@@ -25,10 +25,14 @@ void ComposeInvitation(std::string_view room_name, std::string_view base_url,
                                 "\" eingeladen.\n\nIm Browser teilnehmen:\n",
                                 access.url, "\n");
   if (!access.dial_in_number.empty()) {
+    // The dial-in asks for the PIN "followed by the hash key" (prompts).
     absl::StrAppend(&en, "\nJoin by phone:\nDial-in number: ",
-                    access.dial_in_number, "\nPIN: ", access.pin, "\n");
+                    access.dial_in_number, "\nPIN: ", access.pin,
+                    "\nCall the number and enter the PIN followed by #.\n");
     absl::StrAppend(&de, "\nPer Telefon teilnehmen:\nEinwahlnummer: ",
-                    access.dial_in_number, "\nPIN: ", access.pin, "\n");
+                    access.dial_in_number, "\nPIN: ", access.pin,
+                    "\nRufen Sie die Nummer an und geben Sie die PIN ein, "
+                    "gefolgt von #.\n");
   }
   absl::StrAppend(&en,
                   "\nThe conference starts as soon as a moderator joins.\n");

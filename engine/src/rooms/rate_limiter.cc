@@ -26,6 +26,11 @@ absl::Status FailureLimiter::Check(std::string_view key,
   return absl::OkStatus();
 }
 
+bool FailureLimiter::IsLocked(std::string_view key) const {
+  auto it = entries_.find(Sv(key));
+  return it != entries_.end() && clock_.Now() < it->second.locked_until;
+}
+
 void FailureLimiter::Prune(Entry& e, absl::Time now) const {
   while (!e.failures.empty() && e.failures.front() <= now - limit_.window) {
     e.failures.pop_front();

@@ -3,7 +3,10 @@
 // After `max_failures` failures within `window`, Check(key) returns
 // ResourceExhausted until `lockout` has passed since the last counted
 // failure. Used for wrong passwords (per login, per source) and wrong PINs or
-// URL tokens (per source, per room, and globally).
+// URL tokens (per source, per caller id, per room, and globally). Whether a
+// locked key refuses or only slows is the caller's choice: the RoomService
+// refuses a locked source or caller id, and slows the answers of a locked
+// room or the global key (room_service.h, TryJoinAsPhoneGuest).
 //
 // Memory stays bounded: entries whose window and lockout have passed are
 // dropped, and past `max_keys` the oldest are evicted first.
@@ -30,6 +33,8 @@ class FailureLimiter {
 
   // OK, or ResourceExhausted naming `what` and when to retry.
   absl::Status Check(std::string_view key, std::string_view what) const;
+  // True while `key` is locked out (when Check would refuse it).
+  bool IsLocked(std::string_view key) const;
   void RecordFailure(std::string_view key);
   size_t tracked_keys() const { return entries_.size(); }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
@@ -55,8 +56,12 @@ absl::StatusOr<GuestRoomInfo> RoomServiceImpl::LookUpGuestUrl(
   absl::StatusOr<RoomState*> room = ResolveGuestUrl(url_token, source);
   if (!room.ok()) return room.status();
   const Conference& conference = *(*room)->conference;
+  // The same number and PIN as the room's invitation (MakeAccess).
+  PublicAccess access = MakeAccess(**room);
+  if (access.dial_in_number.empty()) access.pin.clear();
   return GuestRoomInfo{(*room)->name, conference.state(),
-                       conference.moderators() > 0};
+                       conference.moderators() > 0,
+                       std::move(access.dial_in_number), std::move(access.pin)};
 }
 
 }  // namespace konfero::rooms

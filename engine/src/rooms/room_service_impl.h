@@ -102,6 +102,7 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
                                           RoomId room) override;
   absl::StatusOr<JoinResult> JoinAsBrowserGuest(
       const BrowserGuestJoin& join) override;
+  PhoneJoinAttempt TryJoinAsPhoneGuest(const PhoneGuestJoin& join) override;
   absl::StatusOr<JoinResult> JoinAsPhoneGuest(
       const PhoneGuestJoin& join) override;
   absl::Status Leave(ParticipantId participant) override;
@@ -172,6 +173,10 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   absl::StatusOr<RoomState*> ResolveGuestUrl(std::string_view url_token,
                                              std::string_view source);
   JoinResult Admit(RoomState& room, Participant participant);
+  // TryJoinAsPhoneGuest's decision; sets `answer_delay` when the answer is
+  // to be slowed (room_service_presence.cc).
+  absl::StatusOr<JoinResult> DecidePhoneJoin(const PhoneGuestJoin& join,
+                                             absl::Duration& answer_delay);
   // Persists the message, then announces it.
   absl::StatusOr<ChatMessage> StoreAndPublishChat(store::NewChat chat);
   ParticipantId NextParticipantId() { return ParticipantId{next_participant_++}; }
@@ -186,7 +191,11 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   LicencePool licences_;
 
   FailureLimiter login_failures_;
+  // Wrong PINs and URL tokens per source; wrong PINs per caller id, per
+  // room and globally (room_service.h, TryJoinAsPhoneGuest).
   FailureLimiter code_failures_;
+  FailureLimiter caller_code_failures_;
+  FailureLimiter room_code_failures_;
   FailureLimiter global_code_failures_;
   // A hash to verify against when the login is unknown, so that a wrong
   // login takes as long as a wrong password.

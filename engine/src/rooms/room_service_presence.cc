@@ -9,11 +9,22 @@ namespace konfero::rooms {
 namespace {
 constexpr size_t kMaxDisplayName = 64;
 
+constexpr char kGlobalKey[] = "global";
+
 bool IsDigits(std::string_view s) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;
   }
   return !s.empty();
+}
+
+// A caller id's digits: what identifies the caller for limits and bans.
+std::string CallerDigits(std::string_view caller) {
+  std::string digits;
+  for (char c : caller) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  return digits;
 }
 }  // namespace
 
@@ -94,9 +105,22 @@ absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsBrowserGuest(
   return Admit(room, std::move(p));
 }
 
-absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsPhoneGuest(
+PhoneJoinAttempt RoomServiceImpl::TryJoinAsPhoneGuest(
     const PhoneGuestJoin& join) {
   DeliveryScope deliver(bus_);
+  PhoneJoinAttempt attempt;
+  attempt.result = DecidePhoneJoin(join, attempt.answer_delay);
+  return attempt;
+}
+
+absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsPhoneGuest(
+    const PhoneGuestJoin& join) {
+  return TryJoinAsPhoneGuest(join).result;
+}
+
+absl::StatusOr<JoinResult> RoomServiceImpl::DecidePhoneJoin(
+    const PhoneGuestJoin& join, absl::Duration& answer_delay) {
+  answer_delay = absl::ZeroDuration();
   if (absl::Status s = ValidateSource(join.source); !s.ok()) return s;
   if (!join.caller.empty()) {
     if (absl::Status s = ValidateName("caller id", join.caller, kMaxDisplayName);
@@ -104,40 +128,51 @@ absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsPhoneGuest(
       return s;
     }
   }
+  const std::string digits = CallerDigits(join.caller);
   const std::string source_key = absl::StrCat("source:", join.source);
+  const std::string caller_key =
+      digits.empty() ? std::string() : absl::StrCat("caller:", digits);
   const std::string room_key =
       join.room ? absl::StrCat("room:", ToInt(*join.room)) : std::string();
+  // The guesser's own address and number: refused before the PIN is looked
+  // at, so a locked-out guesser learns nothing more.
   if (absl::Status s = code_failures_.Check(source_key, "PIN"); !s.ok()) return s;
-  if (join.room) {
-    if (absl::Status s = code_failures_.Check(room_key, "PIN"); !s.ok()) return s;
+  if (!caller_key.empty()) {
+    if (absl::Status s = caller_code_failures_.Check(caller_key, "PIN"); !s.ok()) {
+      return s;
+    }
   }
-  if (absl::Status s = global_code_failures_.Check("global", "PIN"); !s.ok()) {
-    return s;
+  // Shared with every legitimate caller: these only slow the answer (right
+  // or wrong alike), so they cannot be used to lock anyone out.
+  if (global_code_failures_.IsLocked(kGlobalKey) ||
+      (join.room && room_code_failures_.IsLocked(room_key))) {
+    answer_delay = options_.phone_slow_answer_delay;
   }
 
   std::optional<RoomId> id;
   if (IsDigits(join.pin) &&
       static_cast<int>(join.pin.size()) == options_.pin_digits) {
-    id = rooms_by_pin_.Find(join.pin);
+    id = rooms_by_pin_.Find(join.pin);  // HMAC-keyed, constant-time compare
   }
   if (id && join.room && *id != *join.room) id.reset();
   if (!id) {
     code_failures_.RecordFailure(source_key);
-    if (join.room) code_failures_.RecordFailure(room_key);
-    global_code_failures_.RecordFailure("global");
+    if (!caller_key.empty()) caller_code_failures_.RecordFailure(caller_key);
+    if (join.room) room_code_failures_.RecordFailure(room_key);
+    global_code_failures_.RecordFailure(kGlobalKey);
     return absl::PermissionDeniedError("wrong PIN");
   }
   RoomState& room = *rooms_.at(*id);
-  const std::string key =
-      join.caller.empty() ? std::string() : absl::StrCat("tel:", join.caller);
+  // Barred by the digits, so "+49 30 123" and "+4930123" are one caller.
+  const std::string key = digits.empty() ? std::string() : absl::StrCat("tel:", digits);
   if (room.conference->IsBanned(key)) {
     return absl::PermissionDeniedError(
         "a moderator removed you from this conference");
   }
   Participant p;
   p.info.role = ParticipantRole::kPhoneGuest;
-  p.info.display_name = join.caller.empty() ? "Phone" : join.caller;
-  p.guest_key = key;
+  p.info.display_name = MaskCallerId(join.caller);
+  p.guest_key = key;  // empty for an anonymous caller: cannot be barred
   return Admit(room, std::move(p));
 }
 

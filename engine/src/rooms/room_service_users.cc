@@ -25,12 +25,18 @@ absl::StatusOr<std::unique_ptr<RoomService>> RoomService::Open(
         "max_chat_bytes and chat_history_limit must be positive");
   }
   for (const RateLimit* l : {&options.login_limit, &options.guest_code_limit,
-                             &options.guest_code_global_limit}) {
+                             &options.guest_code_global_limit,
+                             &options.phone_caller_limit,
+                             &options.phone_room_limit}) {
     if (l->max_failures < 1 || l->window <= absl::ZeroDuration() ||
         l->lockout < absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
           "rate limits need max_failures >= 1 and a positive window");
     }
+  }
+  if (options.phone_slow_answer_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "phone_slow_answer_delay must not be negative");
   }
   if (options.password_hash_memory_kib < 8 ||
       options.password_hash_iterations < 1) {
@@ -72,6 +78,8 @@ RoomServiceImpl::RoomServiceImpl(RoomServiceOptions options,
       licences_(options_.guest_seats),
       login_failures_(options_.login_limit, clock),
       code_failures_(options_.guest_code_limit, clock),
+      caller_code_failures_(options_.phone_caller_limit, clock),
+      room_code_failures_(options_.phone_room_limit, clock),
       global_code_failures_(options_.guest_code_global_limit, clock),
       sessions_(random),
       rooms_by_pin_(random),

@@ -1,4 +1,7 @@
-// room_types.cc: names of the room domain's enums and events.
+// room_types.cc: names of the room domain's enums and events, and the
+// masked caller id.
+#include <string>
+
 #include "konfero/events.h"
 #include "konfero/room_types.h"
 
@@ -33,6 +36,17 @@ std::string_view ToString(LeaveReason r) {
     case LeaveReason::kMembershipRevoked: return "membership_revoked";
   }
   return "unknown";
+}
+
+std::string MaskCallerId(std::string_view caller) {
+  std::string digits;
+  for (char c : caller) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  if (digits.empty()) return "Phone";
+  constexpr size_t kShown = 4;
+  const size_t from = digits.size() > kShown ? digits.size() - kShown : 0;
+  return "Phone \xe2\x80\xa6" + digits.substr(from);  // U+2026 ellipsis
 }
 
 namespace {

@@ -33,6 +33,12 @@ void UdpPort::Release() {
   waiter_.release(ignored);
 }
 
+std::unique_ptr<UdpBatchSocket> UdpPort::Detach() {
+  Release();
+  socket_->Flush();
+  return std::move(socket_);
+}
+
 void UdpPort::WaitReadable() {
   waiter_.async_wait(boost::asio::ip::udp::socket::wait_read,
                      [this](const boost::system::error_code& error) {

@@ -60,6 +60,10 @@ class UdpPort final : public DatagramSender {
   void Flush() override { socket_->Flush(); }
   // Stops waiting (before the socket closes).
   void Release();
+  // Stops waiting and hands the socket back, open, to be attached to
+  // another loop (a leg that moves to another worker). The port is then
+  // empty: destroy it.
+  std::unique_ptr<UdpBatchSocket> Detach();
   const net::IpEndpoint& local_endpoint() const { return socket_->local_endpoint(); }
   const UdpCounters& counters() const { return socket_->counters(); }
 

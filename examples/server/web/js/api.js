@@ -83,8 +83,9 @@ export class Api {
   }
 }
 
-// GET /api/guest/{url_token}: {room, state, moderator_present} for the URL
-// of a public room; throws ApiError 404 "bad_url" for an unknown link, 410
+// GET /api/guest/{url_token}: {room, state, moderator_present,
+// dial_in_number, pin} for the URL of a public room (the number and PIN
+// are "" or absent without a dial-in number); throws ApiError 404 "bad_url" for an unknown link, 410
 // "not_public" for the link of a room made private, 429 "rate_limited".
 export function guestRoom(urlToken) {
   return request('GET', `/api/guest/${encodeURIComponent(urlToken)}`);

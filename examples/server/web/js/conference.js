@@ -8,6 +8,10 @@
 //     kick: id => ..., mute: id => ..., subscribe: (mid, wish) => ... });
 //   view.setParticipants(list); view.setSlots(slots); view.setTrack(mid, track);
 //
+// Phone guests (role phone_guest, named by their masked caller id) are
+// listed with a handset and the "Phone guest" badge; moderators mute and
+// kick them like browser guests.
+//
 // Stable ids for tests: tile-self, tile-<mid>, participant-<id>, kick-<id>,
 // mute-<id>, chat-log, chat-input, chat-send, btn-mic, btn-camera,
 // btn-screen, btn-participants, btn-chat, btn-leave.
@@ -310,7 +314,10 @@ export class ConferenceView {
         id: `participant-${p.id}`, class: `participant${p.id === this.activeSpeaker ? ' speaking' : ''}`,
         dataset: { participant: p.id, role: p.role },
       },
-      el('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(p.name)),
+      // A phone guest has a handset for an avatar: "Phone …4567" is a
+      // masked caller id, not a name to take an initial from.
+      el('span', { class: `avatar${p.role === 'phone_guest' ? ' phone' : ''}`, 'aria-hidden': 'true' },
+        p.role === 'phone_guest' ? icon('handset') : initial(p.name)),
       el('span', { class: 'pinfo' },
         el('span', { class: 'pname' }, name),
         el('span', { class: 'pmeta' },

@@ -6,14 +6,18 @@
 // name. Otherwise it shows the room's name, asks for the guest's, joins
 // with a guest key kept in localStorage (the same browser is the same guest
 // across reconnects), then shows the waiting screen or the conference as
-// the server says, and a clear page when the call ends.
+// the server says, and a clear page when the call ends. When the server
+// has a dial-in number, the name and waiting screens also show the phone
+// alternative ("Dial ... and enter PIN ... followed by #"): the lookup
+// gives it to the holder of the link only.
 
 import { ApiError, guestRoom } from './api.js';
 import { Call, openLocalMedia } from './call.js';
 import { setActiveCall } from './hook.js';
-import { applyI18n, t } from './i18n.js';
+import { applyI18n, t, tParts } from './i18n.js';
+import { icon } from './icons.js';
 import { addMessagePages } from './pages.js';
-import { showScreen } from './ui.js';
+import { el, showScreen } from './ui.js';
 
 const KEY_STORAGE = 'konfero.guestKey';
 const NAME_STORAGE = 'konfero.guestName';
@@ -47,6 +51,26 @@ const token = urlToken();
 let name = localStorage.getItem(NAME_STORAGE) || '';
 let call = null;
 let lookup = null;  // the answer of GET /api/guest/<token>
+
+// The "join by phone" box with id `id` (name-phone, waiting-phone): the
+// number as a tel: link and the PIN; hidden without a dial-in number (an
+// older server, or none configured). Stable ids: <id>-number, <id>-pin.
+function fillPhoneBox(id, info) {
+  const box = document.getElementById(id);
+  const number = (info && info.dial_in_number) || '';
+  const pin = (info && info.pin) || '';
+  box.hidden = !(number && pin);
+  if (box.hidden) return box.replaceChildren();
+  const dial = number.replace(/[^\d+]/g, '');
+  const parts = tParts('phone.text', {
+    number: el('a', { id: `${id}-number`, class: 'phone-number', href: `tel:${dial}` }, number),
+    pin: el('strong', { id: `${id}-pin`, class: 'phone-pin' }, pin),
+  });
+  box.replaceChildren(
+    el('h2', { id: `${id}-title`, class: 'phone-title' }, icon('handset'), t('phone.title')),
+    el('p', { id: `${id}-text`, class: 'phone-text' }, parts),
+    el('p', { class: 'hint' }, t('phone.hint')));
+}
 
 function show(screen) {
   if (screen === 'waiting' && call) {
@@ -129,6 +153,8 @@ async function main() {
   }
   const room = lookup.room || '';
   document.getElementById('name-room').dataset.room = room;
+  fillPhoneBox('name-phone', lookup);
+  fillPhoneBox('waiting-phone', lookup);
   askName(room);
 }
 

@@ -7,6 +7,7 @@
 //   import { t, applyI18n, lang } from './i18n.js';
 //   applyI18n(document);                  // data-i18n, data-i18n-aria-label, ...
 //   t('rooms.participants', { n: 3 });    // "3 in the conference"
+//   p.append(...tParts('phone.text', { number: link, pin: strong }));
 
 const STRINGS = {
   en: {
@@ -68,6 +69,10 @@ const STRINGS = {
     'waiting.text': 'The conference starts as soon as a moderator joins',
     'waiting.preview': 'Your camera',
 
+    'phone.title': 'Join by phone',
+    'phone.text': 'Dial {number} and enter PIN {pin} followed by #',
+    'phone.hint': 'Audio only: you hear the conference and others hear you.',
+
     'conf.you': 'You',
     'conf.youSuffix': '{name} (you)',
     'conf.screenOf': '{name} (screen)',
@@ -86,7 +91,7 @@ const STRINGS = {
     'conf.closePanel': 'Close the panel',
     'conf.role.moderator': 'Moderator',
     'conf.role.browser_guest': 'Guest',
-    'conf.role.phone_guest': 'Phone',
+    'conf.role.phone_guest': 'Phone guest',
     'conf.waiting': 'waiting',
     'conf.muted': 'Microphone off',
     'conf.kick': 'Remove {name} from the conference',
@@ -187,6 +192,10 @@ const STRINGS = {
     'waiting.text': 'Die Konferenz beginnt, sobald ein Moderator beitritt',
     'waiting.preview': 'Ihre Kamera',
 
+    'phone.title': 'Per Telefon teilnehmen',
+    'phone.text': 'Wählen Sie {number} und geben Sie die PIN {pin} ein, gefolgt von #',
+    'phone.hint': 'Nur Ton: Sie hören die Konferenz, die anderen hören Sie.',
+
     'conf.you': 'Sie',
     'conf.youSuffix': '{name} (Sie)',
     'conf.screenOf': '{name} (Bildschirm)',
@@ -205,7 +214,7 @@ const STRINGS = {
     'conf.closePanel': 'Bereich schließen',
     'conf.role.moderator': 'Moderator',
     'conf.role.browser_guest': 'Gast',
-    'conf.role.phone_guest': 'Telefon',
+    'conf.role.phone_guest': 'Telefongast',
     'conf.waiting': 'wartet',
     'conf.muted': 'Mikrofon aus',
     'conf.kick': '{name} aus der Konferenz entfernen',
@@ -266,6 +275,16 @@ export const lang = pickLanguage();
 export function t(key, params = {}) {
   const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+// t() with {placeholders} filled by DOM nodes (a number as a link, say):
+// the parts in order, for append().
+export function tParts(key, nodes) {
+  const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
+  return text.split(/(\{\w+\})/).filter(Boolean).map(part => {
+    const name = /^\{(\w+)\}$/.exec(part);
+    return name && name[1] in nodes ? nodes[name[1]] : part;
+  });
 }
 
 // "1 in the conference" / "3 in the conference".
