@@ -55,7 +55,7 @@ MODERATOR_HZ = 440.0
 # One block of ports per test: SIP = base, sipp = base+1.., media base+10..
 PORTS = {name: 30000 + 100 * i for i, name in enumerate((
     "rfc4733", "info", "wrong", "cancel", "bye_early", "hold", "no_sdp", "timer", "loss",
-    "malformed", "baresip", "kamailio", "linphone"))}
+    "malformed", "baresip", "kamailio", "linphone", "digest"))}
 
 
 def need(*binaries):
@@ -68,12 +68,12 @@ class DialIn:
     """konfero-server with SIP on 127.0.0.1:port, a REST login and a public
     room; .stop() ends everything the test started."""
 
-    def __init__(self, tmp_path, port, *extra):
+    def __init__(self, tmp_path, port, *extra, allow="127.0.0.0/8"):
         self.port = port
         self.procs = Procs()
         self.work = tmp_path
         self.server = RunningServer(tmp_path / "data", "--sip-listen", f"127.0.0.1:{port}",
-                                    "--sip-allow", "127.0.0.0/8", *extra)
+                                    *(["--sip-allow", allow] if allow else []), *extra)
         self.rest = Rest(self.server.origin, self.server.password)
         self.room, self.access = self.rest.public_room()
         self.pin = self.access["pin"]
@@ -101,8 +101,8 @@ class DialIn:
 def make_dial_in(tmp_path):
     made = []
 
-    def make(name, *extra):
-        d = DialIn(tmp_path, PORTS[name], *extra)
+    def make(name, *extra, **kw):
+        d = DialIn(tmp_path, PORTS[name], *extra, **kw)
         made.append(d)
         return d
 
@@ -444,3 +444,31 @@ def test_registers_at_kamailio_and_takes_calls_to_the_aor(make_dial_in, tmp_path
     finally:
         procs.kill_all()
 
+
+
+# 14
+def test_a_trunk_with_a_realm_challenges_the_invite(make_dial_in):
+    """--sip-trunk with realm, user and password: the INVITE gets 401 with a
+    digest challenge (SHA-256 and MD5); sipp answers it as pbx/pbxpw and the
+    call goes on to the PIN. A wrong password is challenged again and never
+    answered 200."""
+    need("sipp")
+    d = make_dial_in("digest", "--sip-trunk", "pbx;allow=127.0.0.0/8;realm=konfero;user=pbx;password=pbxpw",
+                     allow=None)
+    base = PORTS["digest"]
+    uac = d.sipp("uac_auth_pin.xml", base + 1, media_port=base + 10, hold_ms=3000,
+                 digits_xml=info_digits(d.pin + "#"))
+    assert_guest_in_then_gone(d, uac)
+    msgs = uac.log("messages")
+    assert "SIP/2.0 401 Unauthorized" in msgs
+    assert re.search(r"WWW-Authenticate: Digest .*algorithm=SHA-256", msgs), msgs[-2000:]
+    # The wrong password: 401 again, no 200 (sipp fails on the unexpected 401).
+    bad = d.work / "bad"
+    bad.mkdir()
+    text = (SIP_DIR / "uac_auth_pin.xml").read_text().replace("password=pbxpw", "password=wrong")
+    (bad / "uac_auth_pin.xml").write_text(text)
+    uac = Sipp(d.procs, bad / "uac_auth_pin.xml", bad, f"127.0.0.1:{d.port}", base + 2,
+               caller=CALLER_USER, media_port=base + 12, hold_ms=0, timeout_s=10)
+    assert uac.wait(30) != 0
+    assert not d.phone_guests()
+    assert "SIP/2.0 200 OK" not in uac.log("messages").split("CSeq: 2 INVITE")[-1].split("\n\n")[0]

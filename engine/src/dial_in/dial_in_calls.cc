@@ -85,12 +85,15 @@ std::string DialInCore::NewToken(size_t bytes) const {
 
 void DialInCore::OnInvite(sip::ServerTransactionHandle tx, const sip::SipMessage& invite,
                           const sip::Destination& from) {
-  ++stats_.calls_total;
-  if (plan_.TrunkFor(from.endpoint) == nullptr && !FromRegistrar(from.endpoint)) {
+  const SipTrunk* trunk = plan_.TrunkFor(from.endpoint);
+  if (trunk == nullptr && !FromRegistrar(from.endpoint)) {
+    ++stats_.calls_total;
     ++stats_.calls_rejected;
     Respond(tx, invite, 403, "Forbidden");
     return;
   }
+  if (trunk != nullptr && !trunk->realm.empty() && !Authenticated(tx, invite, *trunk)) return;
+  ++stats_.calls_total;
   const std::string dialled = DialledNumber(invite);
   std::optional<DialInNumber> registered = RegisteredNumber(dialled);
   const DialInNumber* number = registered ? &*registered : plan_.Match(dialled);

@@ -26,6 +26,7 @@
 #include "konfero/engine.h"
 #include "konfero/events.h"
 #include "konfero/room_service.h"
+#include "sip/digest.h"
 #include "sip/transaction_layer.h"
 
 namespace konfero::dial_in {
@@ -88,6 +89,10 @@ class DialInCore final : private sip::TransactionLayer::Owner {
   // The unsupported option-tags of a request's Require, comma-separated.
   std::string UnsupportedRequires(const sip::SipMessage& request) const;
   void AnswerMalformed(std::string_view bytes, std::string_view why, const sip::Destination& from);
+  // A trunk with a realm: true if the INVITE's credentials are right;
+  // otherwise it has been answered 401 with a fresh challenge.
+  bool Authenticated(sip::ServerTransactionHandle tx, const sip::SipMessage& invite,
+                     const SipTrunk& trunk);
 
   // Calls (dial_in_calls.cc).
   void Answer(SipCall& call);
@@ -119,6 +124,7 @@ class DialInCore final : private sip::TransactionLayer::Owner {
   Network& network_;
   const LocalAddress local_;
   std::unique_ptr<sip::TransactionLayer> layer_;
+  sip::DigestServer digest_;  // challenges INVITEs of trunks with a realm
   sip::SessionTimerConfig session_timer_config_;
   PinCollectorOptions pin_options_;
 
