@@ -15,8 +15,7 @@ Peers (tests/python/sip_peers.py, scenarios in tests/python/sip/):
   refused on a new call;
 - kamailio as the provider's registrar: konfero registers (--sip-register)
   and a call to the registered AOR reaches it;
-  (linphone with Opus or G.722 is not in this suite yet: the moderator did
-  not hear its tone; see the issue notes.)
+- linphone-daemon with opus or G.722 only, heard by the moderator.
 
 Every process is killed at the end of its test and every wait is bounded.
 Tests skip only when a peer binary is missing (or, for the loss test,
@@ -37,11 +36,11 @@ import time
 
 import pytest
 
-from sip_peers import (CANCEL_BEHAVIORS, DIAL_IN_USER, SIP_DIR, Baresip, Moderator,
+from sip_peers import (CANCEL_BEHAVIORS, DIAL_IN_USER, SIP_DIR, Baresip, Linphone, Moderator,
                        Procs, Rest, Sipp, info_digits, live_sip_calls, load_wav, masked, missing,
                        options_request, pin_failures, render_scenario, rms, sip_call_metrics,
                        sip_tcp_request, sip_udp_request, spectrum_peaks, start_kamailio,
-                       status_of, wait_for, write_pin_pcap)
+                       status_of, wait_for, write_pin_pcap, write_tone_wav)
 from test_server_smoke import SERVER, RunningServer
 
 pytestmark = pytest.mark.skipif(SERVER is None, reason="konfero-server is not built")
@@ -472,3 +471,44 @@ def test_a_trunk_with_a_realm_challenges_the_invite(make_dial_in):
     assert uac.wait(30) != 0
     assert not d.phone_guests()
     assert "SIP/2.0 200 OK" not in uac.log("messages").split("CSeq: 2 INVITE")[-1].split("\n\n")[0]
+
+
+# 13
+@pytest.mark.parametrize("codec", ["opus", "G722"])
+def test_linphone_with_opus_or_g722_is_heard_by_the_moderator(make_dial_in, codec):
+    need("linphone-daemon")
+    aiohttp = pytest.importorskip("aiohttp")
+    pytest.importorskip("aiortc")
+    d = make_dial_in("linphone")
+    base = PORTS["linphone"]
+    lp = Linphone(d.procs, d.work, base + 4, base + 40, (codec,))
+    tone = d.work / "tone1k.wav"
+    write_tone_wav(tone, PHONE_HZ, 30, rate=8000)  # as linphone's file player takes it
+
+    async def scenario():
+        await asyncio.sleep(2.0)  # linphone-daemon opens its SIP port
+        lp.cmd(f"call sip:{DIAL_IN_USER}@127.0.0.1:{d.port}")
+        assert lp.wait_line(r"StreamsRunning", 20), lp.output()
+        lp.cmd(f"incall-player-start {tone}")
+        await asyncio.sleep(1.0)
+        for digit in d.pin + "#":
+            lp.cmd(f"dtmf {digit}")
+            await asyncio.sleep(0.3)
+        guests = wait_for(d.phone_guests, 20)
+        assert guests, lp.output() + d.server.logs()[-3000:]
+        # The moderator joins once the phone is in: what its track holds is
+        # then the phone, not seconds of silence queued before.
+        async with aiohttp.ClientSession() as http:
+            mod = await Moderator.join(http, d.server.origin, d.rest.token, d.room, MODERATOR_HZ)
+            try:
+                from webrtc_peers import collect_audio
+                heard, rate = await collect_audio(mod.track, 3.0, skip_seconds=1.5, timeout=20)
+                peaks = spectrum_peaks(heard, rate, count=2)
+                assert peaks and abs(peaks[0][0] - PHONE_HZ) < 15, peaks
+                lp.cmd("terminate")
+                assert wait_for(lambda: not d.phone_guests(), 10)
+            finally:
+                await mod.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+    lp.quit()
