@@ -37,43 +37,45 @@ void ControlPlane::StartCall(CallId call, CallRecord record) {
   calls_[call] = std::move(record);
 }
 
-absl::StatusOr<Engine::AnsweredCall> ControlPlane::AnswerCall(std::string_view offer,
-                                                              const RtpLegOptions& options) {
-  KONFERO_DCHECK_RUN_ON(&control_thread_);
+absl::StatusOr<ControlPlane::CallRecord> ControlPlane::NewCallRecord(
+    const RtpLegOptions& options) {
   absl::StatusOr<plain_rtp::PlainRtpLegOptions> leg_options = ToLegOptions(options);
   if (!leg_options.ok()) return leg_options.status();
   CallRecord record;
   absl::StatusOr<plain_rtp::PlainRtpLocal> local = MakeRtpLocal(options, &record.sockets);
   if (!local.ok()) return local.status();
-  absl::StatusOr<plain_rtp::PlainRtpNegotiated> negotiated =
-      plain_rtp::NegotiatePlainRtpOffer(offer, *local);
-  if (!negotiated.ok()) return negotiated.status();  // the sockets close
   record.rtp_local = *std::move(local);
-  record.rtp_params = negotiated->params;
   record.options = *leg_options;
+  return record;
+}
+
+absl::StatusOr<Engine::AnsweredCall> ControlPlane::AnswerCall(std::string_view offer,
+                                                              const RtpLegOptions& options) {
+  KONFERO_DCHECK_RUN_ON(&control_thread_);
+  absl::StatusOr<CallRecord> record = NewCallRecord(options);
+  if (!record.ok()) return record.status();
+  absl::StatusOr<plain_rtp::PlainRtpNegotiated> negotiated =
+      plain_rtp::NegotiatePlainRtpOffer(offer, record->rtp_local);
+  if (!negotiated.ok()) return negotiated.status();  // the sockets close
+  record->rtp_params = negotiated->params;
   AnsweredCall answered;
   answered.answer = std::move(negotiated->answer);
   answered.call = CallId{++last_call_};
-  StartCall(answered.call, std::move(record));
+  StartCall(answered.call, *std::move(record));
   return answered;
 }
 
 absl::StatusOr<Engine::OfferedCall> ControlPlane::OfferCall(const RtpLegOptions& options) {
   KONFERO_DCHECK_RUN_ON(&control_thread_);
-  absl::StatusOr<plain_rtp::PlainRtpLegOptions> leg_options = ToLegOptions(options);
-  if (!leg_options.ok()) return leg_options.status();
-  CallRecord record;
-  absl::StatusOr<plain_rtp::PlainRtpLocal> local = MakeRtpLocal(options, &record.sockets);
-  if (!local.ok()) return local.status();
-  absl::StatusOr<plain_rtp::PlainRtpOffer> offer = plain_rtp::BuildPlainRtpOffer(*local);
+  absl::StatusOr<CallRecord> record = NewCallRecord(options);
+  if (!record.ok()) return record.status();
+  absl::StatusOr<plain_rtp::PlainRtpOffer> offer = plain_rtp::BuildPlainRtpOffer(record->rtp_local);
   if (!offer.ok()) return offer.status();
-  record.rtp_local = *std::move(local);
-  record.options = *leg_options;
   OfferedCall offered;
   offered.offer = offer->text;
-  record.offer = *std::move(offer);
+  record->offer = *std::move(offer);
   offered.call = CallId{++last_call_};
-  calls_[offered.call] = std::move(record);
+  calls_[offered.call] = *std::move(record);
   return offered;
 }
 

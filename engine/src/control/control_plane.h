@@ -139,6 +139,8 @@ class ControlPlane final : public Engine {
   void OnRoomEvent(const Event& event);
   // calls.cc
   absl::StatusOr<CallRecord*> FindCall(CallId call);
+  // A port pair and our side of a call's negotiation.
+  absl::StatusOr<CallRecord> NewCallRecord(const RtpLegOptions& options);
   // Sends the call's leg to the next worker, round robin.
   void StartCall(CallId call, CallRecord record);
   void ApplyCallReport(const CallEvent& event);

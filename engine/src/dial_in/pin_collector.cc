@@ -14,6 +14,12 @@ PinAction Play(PromptId prompt, bool interrupt = false) {
   return a;
 }
 
+PinAction HangUp() {
+  PinAction a;
+  a.type = PinAction::Type::kHangUp;
+  return a;
+}
+
 }  // namespace
 
 PinCollector::PinCollector(PinCollectorOptions options, int64_t now_us)
@@ -78,9 +84,7 @@ std::vector<PinAction> PinCollector::OnPromptsDone(int64_t now_us) {
   prompt_playing_ = false;
   if (state_ == State::kLeaving) {
     state_ = State::kDone;
-    PinAction hang_up;
-    hang_up.type = PinAction::Type::kHangUp;
-    return {hang_up};
+    return {HangUp()};
   }
   silence_since_us_ = now_us;
   return {};
@@ -97,9 +101,7 @@ std::vector<PinAction> PinCollector::OnTimer(int64_t now_us) {
   if (now_us < NextDeadline()) return {};
   if (state_ == State::kLeaving) {
     state_ = State::kDone;
-    PinAction hang_up;
-    hang_up.type = PinAction::Type::kHangUp;
-    return {hang_up};
+    return {HangUp()};
   }
   // Silence while collecting.
   silence_since_us_ = now_us;
