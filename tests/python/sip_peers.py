@@ -396,15 +396,22 @@ class Baresip:
     """baresip driven through ctrl_tcp (netstring JSON), a sine source
     (ausine) and the sndfile module dumping both directions to WAV."""
 
-    def __init__(self, procs, workdir, caller, sip_port, ctrl_port, rtp_base, freq=1000):
+    def __init__(self, procs, workdir, caller, sip_port, ctrl_port, rtp_base, freq=1000,
+                 tls_ca=None):
+        """With `tls_ca` (a PEM file), the account uses SIP over TLS and
+        baresip verifies the server's certificate against it."""
         self.dir = pathlib.Path(workdir) / "baresip"
         self.snd = self.dir / "snd"
         self.snd.mkdir(parents=True)
-        (self.dir / "config").write_text(BARESIP_CONFIG.format(
+        config = BARESIP_CONFIG.format(
             sip_port=sip_port, freq=freq, rtp_lo=rtp_base, rtp_hi=rtp_base + 19, ctrl=ctrl_port,
-            snd=self.snd))
+            snd=self.snd)
+        if tls_ca:
+            config += f"sip_cafile\t\t{tls_ca}\n"
+        (self.dir / "config").write_text(config)
+        transport = ";transport=tls" if tls_ca else ""
         (self.dir / "accounts").write_text(
-            f"<sip:{caller}@127.0.0.1:{sip_port}>;regint=0;audio_codecs=PCMU/8000\n")
+            f"<sip:{caller}@127.0.0.1:{sip_port}{transport}>;regint=0;audio_codecs=PCMU/8000\n")
         self.log = open(self.dir / "baresip.out", "w")
         self.proc = procs.add(subprocess.Popen(
             ["baresip", "-f", str(self.dir), "-t", "120"], cwd=self.dir, stdout=self.log,

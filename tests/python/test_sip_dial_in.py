@@ -15,7 +15,8 @@ Peers (tests/python/sip_peers.py, scenarios in tests/python/sip/):
   refused on a new call;
 - kamailio as the provider's registrar: konfero registers (--sip-register)
   and a call to the registered AOR reaches it;
-- linphone-daemon with opus or G.722 only, heard by the moderator.
+- linphone-daemon with opus or G.722 only, heard by the moderator;
+- baresip over TLS (a certificate made here, verified by baresip).
 
 Every process is killed at the end of its test and every wait is bounded.
 Tests skip only when a peer binary is missing (or, for the loss test,
@@ -54,7 +55,7 @@ MODERATOR_HZ = 440.0
 # One block of ports per test: SIP = base, sipp = base+1.., media base+10..
 PORTS = {name: 30000 + 100 * i for i, name in enumerate((
     "rfc4733", "info", "wrong", "cancel", "bye_early", "hold", "no_sdp", "timer", "loss",
-    "malformed", "baresip", "kamailio", "linphone", "digest"))}
+    "malformed", "baresip", "kamailio", "linphone", "digest", "tls"))}
 
 
 def need(*binaries):
@@ -512,3 +513,31 @@ def test_linphone_with_opus_or_g722_is_heard_by_the_moderator(make_dial_in, code
 
     asyncio.run(asyncio.wait_for(scenario(), 120))
     lp.quit()
+
+
+# 15
+def test_baresip_over_tls_types_the_pin_and_is_in(make_dial_in, tmp_path):
+    """SIP over TLS (--sip-tls-listen with a certificate made here): baresip
+    verifies the certificate against it, dials in, types the PIN and is a
+    phone guest; its hang-up ends the call."""
+    need("baresip", "openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    base = PORTS["tls"]
+    d = make_dial_in("tls", "--sip-tls-listen", f"127.0.0.1:{base + 1}", "--sip-tls-cert", str(cert),
+                     "--sip-tls-key", str(key))
+    caller = "+4930555111222"
+    bs = Baresip(d.procs, d.work, caller, base + 2, base + 5, base + 20, freq=PHONE_HZ,
+                 tls_ca=str(cert))
+    bs.send("dial", f"sip:{DIAL_IN_USER}@127.0.0.1:{base + 1};transport=tls")
+    ev = bs.wait_event(("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
+    assert ev and ev["type"] == "CALL_ESTABLISHED", (ev, bs.output())
+    time.sleep(1.0)
+    bs.send("sndcode", d.pin + "#")
+    guests = wait_for(d.phone_guests, 20)
+    assert guests and guests[0]["name"] == masked(caller), (guests, bs.output())
+    bs.send("hangup")
+    assert wait_for(lambda: not d.phone_guests(), 10)
+    assert wait_for(lambda: live_sip_calls(d.rest.metrics()) == 0, 5)
