@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from sip_peers import (CANCEL_BEHAVIORS, DIAL_IN_USER, SIP_DIR, Baresip, Linphone, Moderator,
@@ -55,7 +56,7 @@ MODERATOR_HZ = 440.0
 # One block of ports per test: SIP = base, sipp = base+1.., media base+10..
 PORTS = {name: 30000 + 100 * i for i, name in enumerate((
     "rfc4733", "info", "wrong", "cancel", "bye_early", "hold", "no_sdp", "timer", "loss",
-    "malformed", "baresip", "kamailio", "linphone", "digest", "tls"))}
+    "malformed", "baresip", "kamailio", "linphone", "digest", "tls", "on_hold"))}
 
 
 def need(*binaries):
@@ -541,3 +542,70 @@ def test_baresip_over_tls_types_the_pin_and_is_in(make_dial_in, tmp_path):
     bs.send("hangup")
     assert wait_for(lambda: not d.phone_guests(), 10)
     assert wait_for(lambda: live_sip_calls(d.rest.metrics()) == 0, 5)
+
+
+def tone_level(samples, rate, freq):
+    """The magnitude of `freq` (+-15 Hz) relative to the whole spectrum's."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    freqs = np.fft.rfftfreq(len(samples), 1 / rate)
+    band = (freqs > freq - 15) & (freqs < freq + 15)
+    return float(spectrum[band].max() / (spectrum.sum() + 1e-9))
+
+
+# 16
+def test_baresip_hears_the_waiting_sound_not_the_other_guest_when_the_moderator_leaves(make_dial_in):
+    """A moderator (440 Hz) and another phone guest (sipp, 2000 Hz) are in;
+    baresip dials in and hears both. The moderator leaves: the conference is
+    on hold, and baresip hears the waiting sound and no longer the other
+    guest (nor the moderator)."""
+    need("baresip", "sipp")
+    aiohttp = pytest.importorskip("aiohttp")
+    pytest.importorskip("aiortc")
+    d = make_dial_in("on_hold", "--reconnect-grace", "0")  # a closed socket leaves at once
+    base = PORTS["on_hold"]
+    other_hz = 2000.0
+    write_pin_pcap(d.work / "pin.pcap", d.pin + "#", lead=2.5, tail=40, freq=other_hz)
+    bs = Baresip(d.procs, d.work, "+4930555333444", base + 2, base + 5, base + 20, freq=PHONE_HZ)
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            mod = await Moderator.join(http, d.server.origin, d.rest.token, d.room, MODERATOR_HZ)
+            closed = False
+            try:
+                other = d.sipp("uac_pin_rfc4733.xml", base + 1, hold_ms=40000, media_port=base + 10)
+                assert wait_for(lambda: len(d.phone_guests()) == 1, 20), d.diagnose(other)
+                bs.send("dial", f"sip:{DIAL_IN_USER}@127.0.0.1:{d.port}")
+                ev = bs.wait_event(("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
+                assert ev and ev["type"] == "CALL_ESTABLISHED", (ev, bs.output())
+                t_call = time.monotonic()
+                await asyncio.sleep(1.0)
+                bs.send("sndcode", d.pin + "#")
+                assert wait_for(lambda: len(d.phone_guests()) == 2, 20), d.phone_guests()
+                t_in = time.monotonic() - t_call
+                await asyncio.sleep(4.0)                  # the conference: both heard
+                t_leave = time.monotonic() - t_call
+                await mod.close()
+                closed = True
+                await asyncio.sleep(5.0)                  # on hold: the waiting sound
+                t_end = time.monotonic() - t_call
+                bs.send("hangup")
+                bs.wait_event(("CALL_CLOSED",), 10)
+                return t_in, t_leave, t_end
+            finally:
+                if not closed:
+                    await mod.close()
+
+    t_in, t_leave, t_end = asyncio.run(asyncio.wait_for(scenario(), 120))
+    bs.quit()
+    dec = [p for p in bs.snd.glob("*.wav") if "dec" in p.name]
+    assert dec, bs.output()
+    x, rate = load_wav(dec[0])
+    running = x[int((t_in + 1.0) * rate):int((t_leave - 0.2) * rate)]
+    on_hold = x[int((t_leave + 1.0) * rate):int((t_end - 0.3) * rate)]
+    assert len(running) > rate and len(on_hold) > 2 * rate, (len(x) / rate, t_in, t_leave, t_end)
+    assert tone_level(running, rate, other_hz) > 0.01, spectrum_peaks(running, rate)
+    assert tone_level(running, rate, MODERATOR_HZ) > 0.01, spectrum_peaks(running, rate)
+    assert rms(on_hold) > 0.003, f"no waiting sound: rms {rms(on_hold):.5f}"
+    assert tone_level(on_hold, rate, other_hz) < tone_level(running, rate, other_hz) / 10, \
+        (spectrum_peaks(on_hold, rate), spectrum_peaks(running, rate))
+    assert tone_level(on_hold, rate, MODERATOR_HZ) < tone_level(running, rate, MODERATOR_HZ) / 10
