@@ -93,7 +93,7 @@ class DialInServiceImpl final : public DialInService, public dial_in::DialInCore
     // A participant's leave is acted on after every subscriber (the engine
     // among them) has seen it: the engine turns the leg back into its call
     // first.
-    subscription_ = rooms_.Subscribe(std::nullopt, [this, alive, executor](const Event& event) {
+    subscription_ = rooms_.Subscribe(std::nullopt, [alive, executor](const Event& event) {
       if (!std::holds_alternative<ParticipantLeft>(event.body)) return;
       executor->Post([alive, event] {
         if (alive->service != nullptr) alive->service->core_->OnRoomEvent(event, alive->service->clock_.NowMicros());
