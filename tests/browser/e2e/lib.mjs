@@ -18,9 +18,10 @@ export const ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-export async function launch() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS,
-                           timeout: 30000 });
+// `extraArgs`: more switches, e.g. --use-file-for-fake-audio-capture=tone.wav.
+export async function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+                           args: [...ARGS, ...extraArgs], timeout: 30000 });
 }
 
 const openContexts = [];
@@ -97,12 +98,26 @@ export async function loginModerator(browser, base, password, opts = {}) {
   return m;
 }
 
-// The moderator joins the first room of its list (the demo room).
-export async function joinFirstRoom(m) {
-  const id = await m.page.$eval('#room-list [id^="room-"][data-state]', e => e.id.slice(5));
+// The moderator joins the room `id` from its room list.
+export async function joinRoom(m, id) {
   await m.page.click(`#room-${id}-join`);
   await waitScreen(m, 'conference');
   return id;
+}
+
+// The moderator joins the first room of its list (the demo room).
+export async function joinFirstRoom(m) {
+  const id = await m.page.$eval('#room-list [id^="room-"][data-state]', e => e.id.slice(5));
+  return joinRoom(m, id);
+}
+
+// The moderator kicks participant `id` from the list, with the
+// confirmation; resolves once its row is gone.
+export async function kickFromList(m, id) {
+  await m.page.click(`#kick-${id}`);
+  await m.page.waitForSelector('#confirm-dialog[open]');
+  await m.page.click('#confirm-ok');
+  await m.page.waitForSelector(`#participant-${id}`, { state: 'detached', timeout: 15000 });
 }
 
 // Inbound audio and video bytes and decoded frames over `ms`, once media
@@ -148,12 +163,13 @@ export async function metrics(base, from = null) {
   return out;
 }
 
-// Runs a scenario and prints `RESULT <json>` for the Python test.
-export async function run(scenario) {
+// Runs a scenario and prints `RESULT <json>` for the Python test;
+// `args`: extra browser switches (see launch).
+export async function run(scenario, { args = [] } = {}) {
   let browser;
   let rc = 1;
   try {
-    browser = await launch();
+    browser = await launch(args);
     const result = await scenario(browser);
     console.log('RESULT ' + JSON.stringify({ ok: true, ...result }));
     rc = 0;

@@ -12,7 +12,8 @@
 //
 // Usage: node phone.mjs BASE_URL ADMIN_PASSWORD GUEST_URL SHOTS_DIR PHONE_NAME
 import {
-  joinAsGuest, joinFirstRoom, loginModerator, participant, run, screenshots, until, waitScreen,
+  joinAsGuest, joinFirstRoom, kickFromList, loginModerator, participant, run, screenshots, until,
+  waitScreen,
 } from './lib.mjs';
 
 const [base, password, guestUrl, shotsDir, phoneName] = process.argv.slice(2);
@@ -79,10 +80,7 @@ run(async browser => {
   const muted = await m.page.$eval(`#mute-${listed.id}`, b => b.disabled);
 
   // Kick, with the confirmation: the phone guest leaves the list.
-  await m.page.click(`#kick-${listed.id}`);
-  await m.page.waitForSelector('#confirm-dialog[open]');
-  await m.page.click('#confirm-ok');
-  await m.page.waitForSelector(`#participant-${listed.id}`, { state: 'detached', timeout: 15000 });
+  await kickFromList(m, listed.id);
   const remaining = await m.page.$$eval('#participant-list li', items => items.map(i => i.dataset.role));
   return {
     results: { guestEn, guestDe, guestsWaiting, listed, browserGuestRole, muted, kicked: true, remaining },
