@@ -183,6 +183,45 @@ TEST_F(CallsTest, ACallHearsItsPromptIsAdmittedWithItsStreamAndReturnsWhenItLeav
   EXPECT_EQ(engine_->GetTotals().peers, 0);
 }
 
+TEST_F(CallsTest, AKickWhileTheLegMovesIntoTheRoomLeavesItTheCallForItsLastPrompt) {
+  PhoneSocket phone;
+  auto answered = engine_->AnswerCall(phone.Offer());
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  std::vector<uint32_t> before;
+  ASSERT_TRUE(PumpUntil([&] {
+    for (uint32_t s : phone.DrainSsrcs()) before.push_back(s);
+    return !before.empty();
+  }));
+  PhoneGuestJoin join;
+  join.pin = PublicRoom("room");
+  join.caller = "+493012340";
+  join.source = "127.0.0.1";
+  auto joined = rooms_->JoinAsPhoneGuest(join);
+  ASSERT_TRUE(joined.ok()) << joined.status();
+
+  // Admitted, and kicked before the worker's release reached the control
+  // plane (nothing ran on the queue in between).
+  ASSERT_TRUE(engine_->AdmitCall(answered->call, joined->participant).ok());
+  ASSERT_TRUE(rooms_->Leave(joined->participant).ok());
+  events_.clear();
+  ASSERT_TRUE(engine_->PlayPrompt(answered->call, PromptId::kRemoved, PromptLanguage::kEnglish).ok())
+      << "the call is still there for its last prompt";
+  (void)phone.DrainSsrcs();
+  std::vector<uint32_t> after;
+  ASSERT_TRUE(PumpUntil([&] {
+    for (uint32_t s : phone.DrainSsrcs()) after.push_back(s);
+    for (const CallEvent& e : events_) {
+      if (e.type == CallEvent::Type::kPromptsDone && e.call == answered->call) return true;
+    }
+    return false;
+  })) << "the prompt played to its end";
+  ASSERT_GE(after.size(), 10u) << "the prompt reached the phone";
+  for (uint32_t s : after) EXPECT_EQ(s, before.front()) << "the same stream";
+  EXPECT_FALSE(engine_->GetStats(joined->participant).ok()) << "never a leg in the room";
+  ASSERT_TRUE(engine_->HangUpCall(answered->call).ok());
+  ASSERT_TRUE(PumpUntil([&] { return engine_->GetTotals().peers == 0; }));
+}
+
 TEST_F(CallsTest, AnInviteWithoutSdpGetsOurOfferAndTheAnswerStartsTheCall) {
   PhoneSocket phone;
   auto offered = engine_->OfferCall();

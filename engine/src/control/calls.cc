@@ -113,7 +113,7 @@ absl::StatusOr<std::string> ControlPlane::UpdateCall(CallId call, std::string_vi
   if (!negotiated.ok()) return negotiated.status();  // a refused re-offer changes nothing
   (*record)->rtp_local = local;
   (*record)->rtp_params = negotiated->params;
-  plane_->Send((*record)->worker, media::UpdateCall{call, negotiated->params});
+  SendToCall(**record, media::UpdateCall{call, negotiated->params});
   return std::move(negotiated->answer);
 }
 
@@ -132,7 +132,7 @@ absl::Status ControlPlane::PlayPrompt(CallId call, PromptId prompt, PromptLangua
   command.prompt = prompt;
   command.language = language;
   command.interrupt = interrupt;
-  plane_->Send((*record)->worker, std::move(command));
+  SendToCall(**record, std::move(command));
   return absl::OkStatus();
 }
 
@@ -174,7 +174,17 @@ absl::Status ControlPlane::AdmitCall(CallId call, ParticipantId participant) {
 void ControlPlane::AdoptReleasedCall(CallId call,
                                      std::shared_ptr<std::unique_ptr<media::RtpLeg>> leg) {
   auto it = calls_.find(call);
-  if (it == calls_.end() || !it->second.admitted_as) return;  // hung up meanwhile: the leg closes
+  if (it == calls_.end()) return;  // hung up meanwhile: the leg closes
+  if (it->second.returning) {
+    // Its participant left while the leg was on its way: it stays the call.
+    CallRecord& returned = it->second;
+    returned.returning = false;
+    plane_->Send(returned.worker, media::ResumeCall{call, std::move(leg)});
+    for (media::MediaCommand& command : returned.held) plane_->Send(returned.worker, std::move(command));
+    returned.held.clear();
+    return;
+  }
+  if (!it->second.admitted_as) return;
   CallRecord record = std::move(it->second);
   calls_.erase(it);
   absl::StatusOr<ParticipantInfo> info = rooms_.GetParticipant(*record.admitted_as);
@@ -201,7 +211,17 @@ void ControlPlane::AdoptReleasedCall(CallId call,
 
 bool ControlPlane::ReturnToCall(ParticipantId participant) {
   auto it = legs_.find(participant);
-  if (it == legs_.end() || ToInt(it->second.call) == 0) return false;
+  if (it == legs_.end()) {
+    // Admitted, but the leg has not reached the room yet.
+    for (auto& [id, record] : calls_) {
+      if (record.admitted_as != participant) continue;
+      record.admitted_as.reset();
+      record.returning = true;
+      return true;
+    }
+    return false;
+  }
+  if (ToInt(it->second.call) == 0) return false;
   LegRecord& leg = it->second;
   CallRecord record;
   record.worker = leg.worker;
@@ -219,9 +239,20 @@ absl::Status ControlPlane::HangUpCall(CallId call) {
   KONFERO_DCHECK_RUN_ON(&control_thread_);
   absl::StatusOr<CallRecord*> record = FindCall(call);
   if (!record.ok()) return record.status();
-  if (!(*record)->offer) plane_->Send((*record)->worker, media::HangUpCall{call});
+  // A returning leg closes when it arrives and finds no call.
+  if (!(*record)->offer && !(*record)->returning) {
+    plane_->Send((*record)->worker, media::HangUpCall{call});
+  }
   calls_.erase(call);
   return absl::OkStatus();
+}
+
+void ControlPlane::SendToCall(CallRecord& record, media::MediaCommand command) {
+  if (record.returning) {
+    record.held.push_back(std::move(command));
+  } else {
+    plane_->Send(record.worker, std::move(command));
+  }
 }
 
 void ControlPlane::SetCallHandler(CallHandler handler) {

@@ -115,6 +115,11 @@ class ControlPlane final : public Engine {
     std::shared_ptr<media::RtpSockets> sockets;
     // AdmitCall: the worker is releasing the leg for this participant.
     std::optional<ParticipantId> admitted_as;
+    // The participant left before the leg arrived (a kick in the moment of
+    // the move): the leg comes back to this worker as the call, and what
+    // was sent to the call meanwhile waits here until then.
+    bool returning = false;
+    std::vector<media::MediaCommand> held;
   };
   class Inbox;  // the workers' ReportSink: posts to the executor
 
@@ -146,9 +151,11 @@ class ControlPlane final : public Engine {
   void ApplyCallReport(const CallEvent& event);
   void AdoptReleasedCall(CallId call, std::shared_ptr<std::unique_ptr<media::RtpLeg>> leg);
   // A participant that was an admitted call left its room: its leg becomes
-  // that call again (for a last prompt and the hang-up). False if it was
-  // no call.
+  // that call again (for a last prompt and the hang-up), also while it is
+  // still on its way to the room. False if it was no call.
   bool ReturnToCall(ParticipantId participant);
+  // To a call's worker, or held while its leg is returning.
+  void SendToCall(CallRecord& record, media::MediaCommand command);
 
   RoomService& rooms_;
   Options options_;

@@ -135,12 +135,18 @@ struct ReturnToCall {
   ParticipantId participant{};
   CallId call{};
 };
+// A released call's leg whose participant left before it reached the room:
+// it is the call again, here (where it was released).
+struct ResumeCall {
+  CallId call{};
+  std::shared_ptr<std::unique_ptr<RtpLeg>> leg;
+};
 
 using MediaCommand =
     std::variant<AddWebRtcLeg, AddRtpLeg, UpdateRtpLeg, SendDigits, UpdateVideo, RestartIce,
                  RemoveLeg, SetHold, SetMuted, SetVideoSubscription, SetVideoPaused,
                  SetImpairment, AddCall, UpdateCall, PlayPrompt, ReleaseCall, HangUpCall,
-                 AdoptRtpLeg, ReturnToCall>;
+                 AdoptRtpLeg, ReturnToCall, ResumeCall>;
 
 // ---- Worker -> control plane ------------------------------------------------------------
 

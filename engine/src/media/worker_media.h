@@ -132,6 +132,10 @@ class WorkerMedia final : public transport::DatagramHandler,
   void Handle(HangUpCall& c);
   void Handle(AdoptRtpLeg& c);
   void Handle(ReturnToCall& c);
+  void Handle(ResumeCall& c);
+  // `leg` becomes call `call` here, with a prompt source of its codec;
+  // `io`: the loop to attach its sockets to (null: they stay attached).
+  void InstallCall(CallId call, std::unique_ptr<RtpLeg> leg, boost::asio::io_context* io);
   void TickCalls(int64_t now_us);
   // The prompt's frame instead of the mix's, in the mix stream's sequence
   // and timestamps; false when no prompt plays.

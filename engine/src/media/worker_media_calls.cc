@@ -103,16 +103,26 @@ void WorkerMedia::Handle(ReturnToCall& c) {
   }
   // The entry knows the leg is an RtpLeg.
   std::unique_ptr<RtpLeg> leg(static_cast<RtpLeg*>(Extract(c.participant).release()));
-  auto entry = std::make_unique<CallEntry>(c.call, reports_);
+  InstallCall(c.call, std::move(leg), nullptr);  // same loop: the ports stay
+}
+
+void WorkerMedia::Handle(ResumeCall& c) {
+  if (!c.leg || !*c.leg) return;
+  InstallCall(c.call, std::move(*c.leg), worker_ != nullptr ? &worker_->io() : nullptr);
+}
+
+void WorkerMedia::InstallCall(CallId call, std::unique_ptr<RtpLeg> leg,
+                              boost::asio::io_context* io) {
+  auto entry = std::make_unique<CallEntry>(call, reports_);
   absl::StatusOr<std::unique_ptr<PromptSource>> prompts = PromptSource::Create(leg->codec());
   if (!prompts.ok()) {
     leg->Close();
     return;
   }
-  leg->Plug(nullptr, *entry, ParticipantId{}, RoomId{});  // same loop: the ports stay
+  leg->Plug(io, *entry, ParticipantId{}, RoomId{});
   entry->leg = std::move(leg);
   entry->prompts = *std::move(prompts);
-  calls_[c.call] = std::move(entry);
+  calls_[call] = std::move(entry);
 }
 
 RtpLeg* WorkerMedia::FindCallLeg(CallId call) const {
