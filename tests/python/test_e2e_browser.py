@@ -97,6 +97,8 @@ def test_kick_frees_the_only_seat_and_wrong_or_private_urls_are_refused(tmp_path
     assert r["kick-and-seats"]["seatFreed"]
     assert r["kick-and-seats"]["rejoinScreen"] == "banned", r["kick-and-seats"]
     assert r["refused"]["wrongUrlScreen"] == "bad-url"
+    assert r["refused"]["malformedUrlScreen"] == "bad-url", r["refused"]
+    assert r["refused"]["pageErrors"] == [], r["refused"]
     assert r["refused"]["privateUrlScreen"] == "not-public"
     assert r["refused"]["unreachableScreen"] == "error"
 

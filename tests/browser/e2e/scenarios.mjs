@@ -152,6 +152,12 @@ const SCENARIOS = {
     await wrong.page.goto(base + '/r/AAAAAAAAAAAAAAAAAAAAAA');
     const wrongUrlScreen = await settledScreen(wrong, 'the wrong link\'s page');
     await shot(wrong, 'guest-bad-url');
+    // An escape that is no UTF-8 is a wrong link too (the page once threw).
+    const mangled = await participant(browser, 'Mangled');
+    const pageErrors = [];
+    mangled.page.on('pageerror', e => pageErrors.push(String(e)));
+    await mangled.page.goto(base + '/r/%FF%FE');
+    const malformedUrlScreen = await settledScreen(mangled, 'the malformed link\'s page');
     const m = await moderator(browser);
     const id = await demoRoomId(m);
     const url = await m.page.$eval(`#room-${id}-url`, e => e.textContent.trim() || e.value);
@@ -173,7 +179,7 @@ const SCENARIOS = {
     await down.page.goto(guestUrl);
     const unreachableScreen = await settledScreen(down, 'the page when the server cannot answer');
     await shot(down, 'guest-error');
-    return { wrongUrlScreen, privateUrlScreen, unreachableScreen };
+    return { wrongUrlScreen, malformedUrlScreen, pageErrors, privateUrlScreen, unreachableScreen };
   },
 };
 

@@ -32,9 +32,16 @@ const FATAL_PAGES = {
 // fault) is the error page, whose button reloads.
 const LOOKUP_PAGES = { 400: 'bad-url', 404: 'bad-url', 410: 'not-public' };
 
+// The link's token; '' (the wrong-link page) when there is none or its
+// %-escapes are no UTF-8 (decodeURIComponent throws on "/r/%FF").
 function urlToken() {
   const parts = location.pathname.split('/').filter(Boolean);
-  return parts.length >= 2 && parts[parts.length - 2] === 'r' ? decodeURIComponent(parts[parts.length - 1]) : '';
+  if (parts.length < 2 || parts[parts.length - 2] !== 'r') return '';
+  try {
+    return decodeURIComponent(parts[parts.length - 1]);
+  } catch {
+    return '';
+  }
 }
 
 function guestKey() {
