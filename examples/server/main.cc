@@ -63,15 +63,20 @@ fs::path DefaultWebRoot() {
   return KONFERO_SERVER_INSTALLED_WEB_ROOT;
 }
 
-// The data directory, created private (0700) if it does not exist yet.
+// The data directory, private (0700): created so, or an existing one
+// narrowed to it (it holds the database with password hashes and secrets).
 absl::Status PrepareDataDir(const fs::path& dir) {
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) return absl::OkStatus();
-  if (!fs::create_directories(dir, ec) || ec) {
+  if (!fs::is_directory(dir, ec) && (!fs::create_directories(dir, ec) || ec)) {
     return absl::UnavailableError(
         Cat("--data-dir ", dir.string(), ": cannot create it (", ec.message(), ")"));
   }
-  ::chmod(dir.c_str(), 0700);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        Cat("--data-dir ", dir.string(), ": cannot make it private (chmod 0700: ", ec.message(),
+            ")"));
+  }
   return absl::OkStatus();
 }
 

@@ -18,6 +18,7 @@ import queue
 import re
 import signal
 import ssl
+import stat
 import subprocess
 import threading
 import time
@@ -301,6 +302,23 @@ def test_a_restart_keeps_the_admin_and_prints_no_password(data_dir):
         assert second.terminate() == 0
     finally:
         second.stop()
+
+
+def test_the_data_directory_and_database_are_private(tmp_path):
+    """A data directory left open to everyone (0755, as mkdir makes it) is
+    narrowed to 0700, and the database with its password hashes and room
+    secrets is 0600, like its write-ahead log."""
+    data_dir = tmp_path / "open-data"
+    data_dir.mkdir(mode=0o755)
+    os.chmod(data_dir, 0o755)
+    server = RunningServer(data_dir)
+    try:
+        assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+        for name in ("konfero.db", "konfero.db-wal"):
+            assert stat.S_IMODE(os.stat(data_dir / name).st_mode) == 0o600, name
+        assert server.terminate() == 0
+    finally:
+        server.stop()
 
 
 def test_bad_flags_exit_with_a_message(tmp_path):

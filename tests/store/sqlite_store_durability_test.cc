@@ -5,6 +5,7 @@
 // A raw sqlite3 connection plays "someone else": it builds old schemas,
 // holds locks and installs triggers, independently of the store's own code.
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -234,6 +235,26 @@ TEST_F(SqliteStoreFileTest, FileDatabaseUsesWriteAheadLogging) {
   RawDb raw(path_);
   EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.One("PRAGMA user_version"), "3");
+}
+
+TEST_F(SqliteStoreFileTest, DatabaseFilesAreReadableByTheirOwnerOnly) {
+  const auto mode = [](const std::string& file) {
+    struct stat st {};
+    EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
+    return st.st_mode & 0777;
+  };
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    Populate(*store);
+    EXPECT_EQ(mode(path_), 0600u);
+    EXPECT_EQ(mode(path_ + "-wal"), 0600u);
+  }
+  // A file left world-readable (an older version, a copy) is narrowed.
+  ASSERT_EQ(::chmod(path_.c_str(), 0644), 0);
+  std::unique_ptr<Store> reopened = Open();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(mode(path_), 0600u);
 }
 
 TEST_F(SqliteStoreFileTest, UnopenablePathIsUnavailable) {

@@ -1,7 +1,13 @@
 // sqlite_db.cc: the RAII layer over the SQLite C API; see sqlite_db.h.
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -14,6 +20,29 @@ namespace {
 
 // absl::string_view is not std::string_view in Debian's abseil build.
 absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
+
+// A database file holds password hashes and room secrets: only its owner
+// may read it. It is created 0600 before SQLite opens it (SQLite gives its
+// -wal and -shm files the database file's mode), and an existing file is
+// narrowed to 0600. In-memory and temporary databases have no file.
+absl::Status MakeFilePrivate(const std::string& name) {
+  if (name.empty() || name == ":memory:" || name.rfind("file:", 0) == 0) {
+    return absl::OkStatus();
+  }
+  const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open database '", name, "': ", std::strerror(errno)));
+  }
+  const int rc = ::fchmod(fd, 0600);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot make database '", name,
+                                               "' private (chmod 0600): ", std::strerror(err)));
+  }
+  return absl::OkStatus();
+}
 
 int BusyTimeoutMs(absl::Duration timeout) {
   if (timeout <= absl::ZeroDuration()) return 0;
@@ -123,6 +152,7 @@ std::string Statement::Text(int column) const {
 absl::StatusOr<Db> Db::Open(std::string_view path,
                             absl::Duration busy_timeout) {
   std::string name(path);
+  if (absl::Status s = MakeFilePrivate(name); !s.ok()) return s;
   sqlite3* raw = nullptr;
   // NOMUTEX: the store is used by one thread at a time, so SQLite's
   // per-connection mutex would only cost time.
