@@ -2,9 +2,10 @@
 """Writes the seed corpus of sip_message_fuzzer (fuzz/corpus/sip_message_fuzzer).
 
 The rfc4475_* files are RFC 4475 torture messages as published (CRLF line
-ends; <hex> escapes of the RFC written as the bytes they stand for); the
-ones marked "after" in NOTES are reconstructed from the RFC's description
-where the exact text was not at hand. tests/sip/torture_test.cc reads these
+ends; <hex> escapes of the RFC written as the bytes they stand for, its
+<repeat> tags written out); the ones marked "after" in NOTES are
+reconstructed from the RFC's description where the exact text was not at
+hand. tests/sip/torture_test.cc reads these
 files and asserts the RFC's verdict for each; sip_osip_crosscheck_test parses
 the valid ones with osip2 too. The others are typical messages of sipp and
 baresip style, and a TCP stream for the framer.
@@ -121,6 +122,42 @@ MESSAGES["rfc4475_lwsdisp"] = msg([
     "l: 0",
 ])
 
+# 3.1.1.7 Long Values in Header Fields (the RFC's <repeat count=N> written out)
+MESSAGES["rfc4475_longreq"] = msg([
+    "INVITE sip:user@example.com SIP/2.0",
+    'To: "I have a user name of ' + "extreme" * 10 + ' proportion"<sip:user@example.com:6000;unknownparam1=very'
+    + "long" * 20 + "value;longparam" + "name" * 25 + "=shortvalue;very" + "long" * 25 + "ParameterNameWithNoValue>",
+    "F: sip:" + "amazinglylongcallername" * 5 + "@example.net;tag=12" + "982" * 50 + "424;unknownheaderparam"
+    + "name" * 20 + "=unknowheaderparam" + "value" * 15 + ";unknownValueless" + "paramname" * 10,
+    "Call-ID: longreq.one" + "really" * 20 + "longcallid",
+    "CSeq: 3882340 INVITE",
+    "Unknown-" + "Long" * 20 + "-Name: unknown-" + "long" * 20 + "-value; unknown-" + "long" * 20
+    + "-parameter-name = unknown-" + "long" * 20 + "-parameter-value",
+    "Via: SIP/2.0/TCP sip33.example.com",
+    "v: SIP/2.0/TCP sip32.example.com",
+    "V: SIP/2.0/TCP sip31.example.com",
+    "Via: SIP/2.0/TCP sip30.example.com",
+    "ViA: SIP/2.0/TCP sip29.example.com",
+    "VIa: SIP/2.0/TCP sip28.example.com",
+    "VIA: SIP/2.0/TCP sip27.example.com",
+    "via: SIP/2.0/TCP sip26.example.com",
+    "viA: SIP/2.0/TCP sip25.example.com",
+    "vIa: SIP/2.0/TCP sip24.example.com",
+    "vIA: SIP/2.0/TCP sip23.example.com",
+    "V :  SIP/2.0/TCP sip22.example.com",
+    "v :  SIP/2.0/TCP sip21.example.com",
+    "V  : SIP/2.0/TCP sip20.example.com",
+    "v  : SIP/2.0/TCP sip19.example.com",
+    "Via : SIP/2.0/TCP sip18.example.com",
+    "Via  : SIP/2.0/TCP sip17.example.com",
+] + ["Via: SIP/2.0/TCP sip%d.example.com" % n for n in range(16, 0, -1)] + [
+    "Via: SIP/2.0/TCP host.example.com;received=192.0.2.5;branch=very" + "long" * 50 + "branchvalue",
+    "Max-Forwards: 70",
+    "Contact: <sip:" + "amazinglylongcallername" * 5 + "@host5.example.net>",
+    "Content-Type: application/sdp",
+    "l: 150",
+], sdp("192.0.2.1"))
+
 # 3.1.1.8 Extra Trailing Octets in a UDP Datagram
 MESSAGES["rfc4475_dblreq"] = msg([
     "REGISTER sip:example.com SIP/2.0",
@@ -176,6 +213,62 @@ MESSAGES["rfc4475_transports"] = msg([
     "l: 0",
 ])
 
+# 3.1.1.11 Multipart MIME Message: the second body part is binary, the RFC's
+# <hex> block written out as the bytes it stands for (a DER-encoded PKCS#7
+# SignedData, 30 82 01 52: 342 bytes with NULs, bare CRs and bare LFs).
+MPART01_DER = bytes.fromhex(
+    "3082015206092A86"
+    "4886F70D010702A08201433082013F02"
+    "01013109300706052B0E03021A300B06"
+    "092A864886F70D010701318201203082"
+    "011C020101307C3070310B3009060355"
+    "04061302555331133011060355040813"
+    "0A43616C69666F726E69613111300F06"
+    "03550407130853616E204A6F7365310E"
+    "300C060355040A130573697069743129"
+    "3027060355040B132053697069742054"
+    "65737420436572746966696361746520"
+    "417574686F7269747902080195007102"
+    "330113300706052B0E03021A300D0609"
+    "2A864886F70D01010105000481808EF4"
+    "66F948F0522DD2E5978E9D95AAE9F2FE"
+    "15A06659716292E8DA2AA8D8350A68CE"
+    "FFAE3CBD2BFF1675DDD5648E593DD647"
+    "28F26220F7E941749E330D9A15EDABDB"
+    "93D10C42102E7B7289D29CC0C9AE2EFB"
+    "C7C0CFF9172F3B027E4FC027E1546DE4"
+    "B6AA3ABB3E66CCCB5DD6C64B8383149C"
+    "B8E6FF182D944FE57B65BC99D005")
+MPART01_BODY = (b"--7a9cbec02ceef655\r\n"
+                b"Content-Type: text/plain\r\n"
+                b"Content-Transfer-Encoding: binary\r\n"
+                b"\r\n"
+                b"Hello\r\n"
+                b"--7a9cbec02ceef655\r\n"
+                b"Content-Type: application/octet-stream\r\n"
+                b"Content-Transfer-Encoding: binary\r\n"
+                b"\r\n" + MPART01_DER + b"\r\n"
+                b"--7a9cbec02ceef655--\r\n")
+assert len(MPART01_DER) == 342 and len(MPART01_BODY) == 553
+MESSAGES["rfc4475_mpart01"] = msg([
+    "MESSAGE sip:kumiko@example.org SIP/2.0",
+    "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-;rport",
+    "Max-Forwards: 70",
+    "Route: <sip:127.0.0.1:5080>",
+    "Identity: r5mwreLuyDRYBi/0TiPwEsY3rEVsk/G2WxhgTV1PF7hHuLIK0YWVKZhKv9Mj8UeXqkMVbnVq37CD+813gvYjcBUaZngQmXc9WNZ"
+    "SDNGCzA+fWl9MEUHWIZo1CeJebdY/XlgKeTa0Olvq0rt70Q5jiSfbqMJmQFteeivUhkMWYUA=",
+    "Contact: <sip:fluffy@127.0.0.1:5070>",
+    "To: <sip:kumiko@example.org>",
+    "From: <sip:fluffy@example.com>;tag=2fb0dcc9",
+    "Call-ID: 3d9485ad0c49859b@Zmx1ZmZ5LW1hYy0xNi5sb2NhbA..",
+    "CSeq: 1 MESSAGE",
+    "Content-Transfer-Encoding: binary",
+    "Content-Type: multipart/mixed;boundary=7a9cbec02ceef655",
+    "Date: Sat, 15 Oct 2005 04:44:56 GMT",
+    "User-Agent: SIPimp.org/0.2.5 (curses)",
+    "Content-Length: 553",
+]) + MPART01_BODY
+
 # 3.1.1.12 Unusual Reason Phrase
 MESSAGES["rfc4475_unreason"] = msg([
     "SIP/2.0 200 = 2**3 * 5**2 \u043d\u043e \u0441\u0442\u043e \u0434\u0435\u0432\u044f\u043d\u043e\u0441\u0442\u043e"
@@ -203,6 +296,20 @@ MESSAGES["rfc4475_noreason"] = msg([
 ])
 
 # --- Invalid messages (3.1.2) ---
+# 3.1.2.1 Extraneous Header Field Separators
+MESSAGES["rfc4475_badinv01"] = msg([
+    "INVITE sip:user@example.com SIP/2.0",
+    "To: sip:j.user@example.com",
+    "From: sip:caller@example.net;tag=134161461246",
+    "Max-Forwards: 7",
+    "Call-ID: badinv01.0ha0isndaksdjasdf3234nas",
+    "CSeq: 8 INVITE",
+    "Via: SIP/2.0/UDP 192.0.2.15;;,;,,",
+    'Contact: "Joe" <sip:joe@example.org>;;;;',
+    "Content-Length: 152",
+    "Content-Type: application/sdp",
+], sdp("192.0.2.15"))
+
 # 3.1.2.2 Content Length Larger Than Message
 MESSAGES["rfc4475_clerr"] = msg([
     "INVITE sip:user@example.com SIP/2.0",
@@ -426,6 +533,20 @@ MESSAGES["rfc4475_unkscm"] = msg([
     "Content-Length: 0",
 ])
 
+# 3.3.5 Proxy-Require and Require
+MESSAGES["rfc4475_bext01"] = msg([
+    "OPTIONS sip:user@example.com SIP/2.0",
+    "To: sip:j_user@example.com",
+    "From: sip:caller@example.net;tag=242etr",
+    "Max-Forwards: 6",
+    "Call-ID: bext01.0ha0isndaksdj",
+    "Require: nothingSupportsThis, nothingSupportsThisEither",
+    "Proxy-Require: noProxiesSupportThis, norDoAnyProxiesSupportThis",
+    "CSeq: 8 OPTIONS",
+    "Via: SIP/2.0/TLS fold-and-staple.example.com;branch=z9hG4bKkdjuw",
+    "Content-Length: 0",
+])
+
 # 3.3.9 Multiple Values in Single Value Required Fields (after the RFC)
 MESSAGES["rfc4475_multi01"] = msg([
     "INVITE sip:user@company.com SIP/2.0",
@@ -445,6 +566,20 @@ MESSAGES["rfc4475_multi01"] = msg([
     "Contact: <sip:caller@host36.example.net>",
     "Max-Forwards: 5",
 ], sdp("192.0.2.25"))
+
+# 3.3.10 200 OK Response with Broadcast Via Header Field Value
+MESSAGES["rfc4475_bcast"] = msg([
+    "SIP/2.0 200 OK",
+    "Via: SIP/2.0/UDP 192.0.2.198;branch=z9hG4bK1324923",
+    "Via: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK1saber23",
+    "Call-ID: bcast.0384840201234ksdfak3j2erwedfsASdf",
+    "CSeq: 35 INVITE",
+    "From: sip:user@example.com;tag=11141343",
+    "To: sip:user@example.edu;tag=2229",
+    "Content-Length: 154",
+    "Content-Type: application/sdp",
+    "Contact: <sip:user@host28.example.com>",
+], sdp("192.0.2.198"))
 
 # RFC 5118 4.1, 4.4, 4.5: IPv6 references
 MESSAGES["rfc5118_ipv6_register"] = msg([

@@ -5,9 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sip/framer.h"
 #include "sip/headers.h"
@@ -39,6 +41,13 @@ SipMessage MustParse(const std::string& name) {
     EXPECT_EQ(again->body, m->body) << name;
   }
   return *std::move(m);
+}
+
+// `s` n times: the RFC's <repeat count=n>s</repeat>.
+std::string Repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out.append(s);
+  return out;
 }
 
 std::string RejectionOf(const std::string& name) {
@@ -134,6 +143,63 @@ TEST(TortureTest, LwsdispNoSpaceBeforeAngle) {
   EXPECT_EQ(from->Param("tag"), "323");
 }
 
+// 3.1.1.7: long values and many Via values; 3515 bytes, 43 header lines,
+// the longest (From) of 593 bytes, all within the default ParseLimits. A
+// receiver limited to fewer header lines says which limit it hit, and one
+// raised to fit takes the message again.
+TEST(TortureTest, LongreqLongValuesWithinDefaultLimits) {
+  const std::string raw = ReadSeed("rfc4475_longreq");
+  EXPECT_EQ(raw.size(), 3515u);
+  SipMessage m = MustParse("rfc4475_longreq");
+  EXPECT_EQ(m.headers().size(), 43u);
+  auto to = ParseNameAddr(*m.Get("To"));
+  ASSERT_TRUE(to.ok()) << to.status();
+  EXPECT_EQ(to->display_name, "I have a user name of " + Repeat("extreme", 10) + " proportion");
+  EXPECT_EQ(to->uri.port, 6000);
+  EXPECT_EQ(to->uri.Param("unknownparam1"), "very" + Repeat("long", 20) + "value");
+  EXPECT_EQ(to->uri.Param("longparam" + Repeat("name", 25)), "shortvalue");
+  EXPECT_EQ(to->uri.Param("very" + Repeat("long", 25) + "ParameterNameWithNoValue"), "");
+  auto from = ParseNameAddr(*m.Get("f"));
+  ASSERT_TRUE(from.ok()) << from.status();
+  EXPECT_EQ(from->uri.user, Repeat("amazinglylongcallername", 5));
+  EXPECT_EQ(from->Param("tag"), "12" + Repeat("982", 50) + "424");
+  EXPECT_EQ(from->Param("unknownheaderparam" + Repeat("name", 20)), "unknowheaderparam" + Repeat("value", 15));
+  EXPECT_EQ(from->Param("unknownValueless" + Repeat("paramname", 10)), "");
+  EXPECT_EQ(m.Get("Call-ID"), "longreq.one" + Repeat("really", 20) + "longcallid");
+  EXPECT_EQ(m.Get("unknown-" + Repeat("long", 20) + "-name"),
+            "unknown-" + Repeat("long", 20) + "-value; unknown-" + Repeat("long", 20) + "-parameter-name = unknown-" +
+                Repeat("long", 20) + "-parameter-value");
+  // 34 Via values under every spelling of the name: sip33 ... sip1, then host.
+  const auto vias = m.GetAll("Via");
+  ASSERT_EQ(vias.size(), 34u);
+  for (size_t i = 0; i < 33; ++i) {
+    auto via = ParseVia(vias[i]);
+    ASSERT_TRUE(via.ok()) << vias[i] << ": " << via.status();
+    EXPECT_EQ(via->host, "sip" + std::to_string(33 - i) + ".example.com");
+    EXPECT_EQ(via->transport, "TCP");
+    EXPECT_EQ(via->branch(), "");
+  }
+  auto last = ParseVia(vias[33]);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->host, "host.example.com");
+  EXPECT_EQ(last->Param("received"), "192.0.2.5");
+  EXPECT_EQ(last->branch(), "very" + Repeat("long", 50) + "branchvalue");
+  EXPECT_EQ(ParseNameAddr(*m.Get("Contact"))->uri.user, Repeat("amazinglylongcallername", 5));
+  EXPECT_EQ(m.body.size(), 150u);
+
+  ParseLimits limits;
+  limits.max_headers = 42;
+  auto over = Parse(raw, limits);
+  ASSERT_FALSE(over.ok());
+  EXPECT_THAT(over.status().message(), HasSubstr("more than 42 headers"));
+  limits.max_headers = 43;
+  EXPECT_TRUE(Parse(raw, limits).ok());
+  limits.max_header_bytes = 594;  // the From line and its CRLF are 595
+  EXPECT_THAT(Parse(raw, limits).status().message(), HasSubstr("header F exceeds 594 bytes"));
+  limits.max_header_bytes = 595;
+  EXPECT_TRUE(Parse(raw, limits).ok());
+}
+
 // 3.1.1.8: over UDP the octets after Content-Length are discarded.
 TEST(TortureTest, DblreqExtraOctetsAreNotTheBody) {
   SipMessage m = MustParse("rfc4475_dblreq");
@@ -159,6 +225,52 @@ TEST(TortureTest, TransportsVariedAndUnknown) {
   std::vector<std::string> transports;
   for (std::string_view v : m.GetAll("Via")) transports.push_back(ParseVia(v)->transport);
   EXPECT_THAT(transports, ElementsAre("UDP", "SCTP", "TLS", "UNKNOWN", "TCP"));
+}
+
+// 3.1.1.11: "Receivers must take care to frame the received message
+// properly": the body is the 553 bytes Content-Length gives, kept byte for
+// byte, the binary part (a DER blob with NULs, bare CRs and LFs) too; on a
+// stream the framer cuts it by Content-Length whatever the blob holds.
+TEST(TortureTest, Mpart01BinaryPartKeptByteForByte) {
+  const std::string raw = ReadSeed("rfc4475_mpart01");
+  SipMessage m = MustParse("rfc4475_mpart01");
+  EXPECT_EQ(m.method(), "MESSAGE");
+  EXPECT_EQ(m.Get("Content-Type"), "multipart/mixed;boundary=7a9cbec02ceef655");
+  EXPECT_EQ(m.Get("Content-Transfer-Encoding"), "binary");
+  EXPECT_EQ(m.Get("Identity")->size(), 172u);  // base64 of a 1024-bit signature
+  EXPECT_EQ(ParseVia(*m.Get("Via"))->port, 5070);
+  EXPECT_EQ(m.Get("Content-Length"), "553");
+  ASSERT_EQ(m.body.size(), 553u);
+  EXPECT_EQ(m.body, raw.substr(raw.size() - 553));
+  EXPECT_TRUE(m.body.starts_with("--7a9cbec02ceef655\r\nContent-Type: text/plain\r\n"));
+  EXPECT_THAT(m.body, HasSubstr("\r\n\r\nHello\r\n--7a9cbec02ceef655\r\n"));
+  EXPECT_TRUE(m.body.ends_with("\r\n--7a9cbec02ceef655--\r\n"));
+  const std::string part = "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n";
+  const size_t start = m.body.find(part);
+  ASSERT_NE(start, std::string::npos);
+  const size_t der_begin = start + part.size();
+  const std::string der = m.body.substr(der_begin, m.body.size() - 24 - der_begin);
+  // SEQUENCE, length 0x0152: 4 + 338 bytes, all there.
+  ASSERT_EQ(der.size(), 342u);
+  EXPECT_EQ(der.substr(0, 4), std::string("\x30\x82\x01\x52", 4));
+  EXPECT_EQ(der.substr(338), std::string("\xBC\x99\xD0\x05", 4));
+  EXPECT_EQ(std::count(der.begin(), der.end(), '\0'), 2);
+  EXPECT_EQ(std::count(der.begin(), der.end(), '\r'), 5);
+  EXPECT_EQ(std::count(der.begin(), der.end(), '\n'), 3);
+
+  // Twice on a stream, fed 7 bytes at a time.
+  StreamFramer framer;
+  std::vector<std::string> frames;
+  const std::string stream = raw + raw;
+  for (size_t i = 0; i < stream.size(); i += 7) {
+    auto out = framer.Feed(std::string_view(stream).substr(i, 7));
+    ASSERT_TRUE(out.ok()) << out.status();
+    frames.insert(frames.end(), out->begin(), out->end());
+  }
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0], raw);
+  EXPECT_EQ(frames[1], raw);
+  EXPECT_EQ(framer.buffered(), 0u);
 }
 
 // 3.1.1.12, 3.1.1.13
@@ -191,12 +303,86 @@ TEST(TortureTest, UnkscmParses) {
   EXPECT_FALSE(ParseUri(m.request_uri()).ok());
 }
 
+// 3.3.5: the message parses; Require and Proxy-Require are lists, one
+// option-tag per element, so the UAS can answer 420 Bad Extension with an
+// Unsupported listing the Require tags (a proxy, the Proxy-Require ones).
+TEST(TortureTest, Bext01RequireTagsListedFor420) {
+  SipMessage m = MustParse("rfc4475_bext01");
+  EXPECT_EQ(m.method(), "OPTIONS");
+  EXPECT_THAT(m.GetAll("Require"), ElementsAre("nothingSupportsThis", "nothingSupportsThisEither"));
+  EXPECT_THAT(m.GetAll("Proxy-Require"), ElementsAre("noProxiesSupportThis", "norDoAnyProxiesSupportThis"));
+  auto via = ParseVia(*m.Get("Via"));
+  ASSERT_TRUE(via.ok()) << via.status();
+  EXPECT_EQ(via->transport, "TLS");
+  EXPECT_EQ(via->host, "fold-and-staple.example.com");
+  // The 420, as the UAS builds it, parses back with the tags and the request's Via and CSeq.
+  SipMessage bad_extension = MakeResponse(m, 420, "Bad Extension", "t420");
+  std::string unsupported;
+  for (std::string_view tag : m.GetAll("Require")) {
+    if (!unsupported.empty()) unsupported += ", ";
+    unsupported += tag;
+  }
+  bad_extension.Set("Unsupported", unsupported);
+  auto answer = Parse(Serialize(bad_extension));
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->status(), 420);
+  EXPECT_THAT(answer->GetAll("Unsupported"), ElementsAre("nothingSupportsThis", "nothingSupportsThisEither"));
+  EXPECT_EQ(answer->Get("Via"), "SIP/2.0/TLS fold-and-staple.example.com;branch=z9hG4bKkdjuw");
+  EXPECT_EQ(answer->Get("CSeq"), "8 OPTIONS");
+  EXPECT_EQ(ParseNameAddr(*answer->Get("To"))->Param("tag"), "t420");
+}
+
+// 3.3.10: "The message is well formed; parsers must not fail when receiving
+// it." Its second Via sent-by is 255.255.255.255; an endpoint discards such
+// a response and a proxy drops it rather than forward it to the broadcast
+// address. Responses here are matched by their top Via alone.
+TEST(TortureTest, BcastResponseWithBroadcastVia) {
+  SipMessage m = MustParse("rfc4475_bcast");
+  EXPECT_FALSE(m.is_request());
+  EXPECT_EQ(m.status(), 200);
+  EXPECT_EQ(m.reason(), "OK");
+  std::vector<std::string> hosts, branches;
+  for (std::string_view v : m.GetAll("Via")) {
+    auto via = ParseVia(v);
+    ASSERT_TRUE(via.ok()) << v << ": " << via.status();
+    hosts.push_back(via->host);
+    branches.push_back(via->branch());
+  }
+  EXPECT_THAT(hosts, ElementsAre("192.0.2.198", "255.255.255.255"));
+  EXPECT_THAT(branches, ElementsAre("z9hG4bK1324923", "z9hG4bK1saber23"));
+  EXPECT_EQ(m.Get("Call-ID"), "bcast.0384840201234ksdfak3j2erwedfsASdf");
+  EXPECT_EQ(ParseCSeq(*m.Get("CSeq"))->number, 35u);
+  EXPECT_EQ(ParseNameAddr(*m.Get("Contact"))->uri.host, "host28.example.com");
+  EXPECT_EQ(m.body.size(), 154u);
+}
+
 // 3.1.2.11: "an element could choose to be liberal ... and ignore the escaped
 // headers": Parse accepts it; the URI's headers stay in SipUri::headers.
 TEST(TortureTest, EscruriAcceptedLiberally) {
   SipMessage m = MustParse("rfc4475_escruri");
   EXPECT_EQ(ParseUri(m.request_uri())->headers, "Route=%3Csip:example.com%3E");
   EXPECT_FALSE(m.Has("Route"));
+}
+
+// 3.1.2.1: the Via holds empty parameters and, after a comma, a lone ';'
+// that is no via-parm; the Contact empty parameters. "This message is
+// syntactically invalid": Parse rejects it for its Via, so the receiver
+// answers 400 Bad Request (DialInCore::AnswerMalformed). The Contact alone
+// would fail ParseNameAddr too.
+TEST(TortureTest, Badinv01ExtraneousSeparatorsRejected) {
+  EXPECT_THAT(RejectionOf("rfc4475_badinv01"), HasSubstr("bad Via 'SIP/2.0/UDP 192.0.2.15;;'"));
+  EXPECT_THAT(ParseVia(";").status().message(), HasSubstr("bad Via sent-protocol"));
+  auto contact = ParseNameAddr("\"Joe\" <sip:joe@example.org>;;;;");
+  ASSERT_FALSE(contact.ok());
+  EXPECT_THAT(contact.status().message(), HasSubstr("bad parameter name"));
+  // Without the stray separators the same message parses.
+  std::string fixed = ReadSeed("rfc4475_badinv01");
+  fixed.replace(fixed.find(";;,;,,"), 6, ";branch=z9hG4bKbadinv01");
+  fixed.replace(fixed.find(">;;;;"), 5, ">");
+  auto m = Parse(fixed);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->body.size(), 152u);
+  EXPECT_EQ(ParseNameAddr(*m->Get("Contact"))->display_name, "Joe");
 }
 
 // The invalid ones Parse rejects, each for the RFC's reason.

@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -120,6 +121,13 @@ absl::Status Commit(PendingHeader& p, SipMessage& m, Seen& seen) {
   // Singular headers: counted (a repeat is an error) and checked.
   if (name == "Via") {
     ++seen.via;
+    // Each via-parm must parse (RFC 4475 3.1.2.1: stray ';' and ',' make the
+    // message invalid, a 400); the transaction layer keys on the top one.
+    const std::vector<std::string_view> vias = SplitList(v);
+    if (vias.empty()) return Invalid("empty Via");
+    for (std::string_view via : vias) {
+      if (!ParseVia(via).ok()) return Invalid(absl::StrCat("bad Via '", Excerpt(via), "'"));
+    }
   } else if (name == "From" || name == "To") {
     ++(name == "From" ? seen.from : seen.to);
     if (!text::QuotesAndAnglesBalanced(v)) {

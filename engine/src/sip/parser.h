@@ -8,11 +8,12 @@
 // the fault: a bad start line, a version other than SIP/2.0, a header line
 // without a colon or with a NUL or a bad name, a missing mandatory request
 // header (Via, From, To, Call-ID, CSeq) or a missing Via/From/To/Call-ID/CSeq
-// in a response, an unparsable CSeq or one whose method differs from the
-// request's, unbalanced quotes or <> in From/To, a negative, non-numeric or
-// repeated-and-different Content-Length, a body shorter than Content-Length,
-// and anything over ParseLimits. A body longer than Content-Length is cut
-// (UDP, RFC 3261 18.3); without Content-Length the body is the rest.
+// in a response, a Via value that is not a list of via-parms (ParseVia), an
+// unparsable CSeq or one whose method differs from the request's, unbalanced
+// quotes or <> in From/To, a negative, non-numeric or repeated-and-different
+// Content-Length, a body shorter than Content-Length, and anything over
+// ParseLimits. A body longer than Content-Length is cut (UDP, RFC 3261
+// 18.3); without Content-Length the body is the rest.
 //
 //   absl::StatusOr<sip::SipMessage> m = sip::Parse(datagram);
 //   if (!m.ok()) return Reply400(m.status().message());
