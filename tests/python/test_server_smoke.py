@@ -220,6 +220,37 @@ def test_login_rooms_public_toggle_and_metrics(server):
         assert secret not in logs
 
 
+def test_a_room_one_is_no_member_of_is_answered_like_a_missing_one(server):
+    """404 for both (it was 403 for a room that exists): room ids cannot
+    be probed by someone without access."""
+    origin = server.origin
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            admin = {"Authorization": f"Bearer {await login(http, origin, server.password)}"}
+            async with http.get(f"{origin}/api/rooms", headers=admin) as r:
+                demo = (await r.json())["rooms"][0]["id"]
+            async with http.post(f"{origin}/api/users", headers=admin, json={
+                    "login": "bob", "display_name": "Bob", "password": "bob-password-1"}) as r:
+                assert r.status == 201, await r.text()
+            async with http.post(f"{origin}/api/login",
+                                 json={"login": "bob", "password": "bob-password-1"}) as r:
+                bob = {"Authorization": f"Bearer {(await r.json())['token']}"}
+            answers = []
+            for room in (demo, 987654):
+                for method, path in (("GET", ""), ("GET", "/access")):
+                    async with http.request(method, f"{origin}/api/rooms/{room}{path}",
+                                            headers=bob) as r:
+                        body = await r.json()
+                        answers.append((r.status, body["error"]["code"],
+                                        body["error"]["message"].replace(str(room), "N")))
+            return answers
+
+    answers = run(scenario())
+    assert {a[0] for a in answers} == {404}, answers
+    assert len(set(answers)) == 1, answers
+
+
 def test_websocket_hello_and_join_as_moderator_then_sigterm(server):
     origin = server.origin
     ws_url = origin.replace("http://", "ws://") + "/ws"

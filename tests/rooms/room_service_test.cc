@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "konfero/room_service.h"
@@ -114,11 +115,17 @@ TEST_F(RoomServiceTest, NonMembersCannotManageOrJoinARoom) {
   SetUpUsersAndRoom();
   ASSERT_TRUE(service_->CreateUser(alice_, "carol", "Carol", "carol-password").ok());
   const std::string carol = Login("carol", "carol-password");
-  EXPECT_THAT(service_->SetPublic(carol, room_, true).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+  // A room one is no member of is answered like one that does not exist,
+  // word for word (but for the number): room ids cannot be probed.
+  absl::Status not_member = service_->SetPublic(carol, room_, true).status();
+  EXPECT_THAT(not_member, StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(not_member.message(), absl::StrCat("room ", ToInt(room_), " not found"));
   EXPECT_THAT(service_->JoinAsMember(carol, room_).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kNotFound));
   EXPECT_TRUE(service_->ListRooms(carol)->empty());
+  absl::Status missing = service_->SetPublic(carol, RoomId{999}, true).status();
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(missing.message(), "room 999 not found");
   EXPECT_THAT(service_->RenameRoom(alice_, RoomId{999}, "X"),
               StatusIs(absl::StatusCode::kNotFound));
 }

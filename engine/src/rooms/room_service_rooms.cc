@@ -12,13 +12,17 @@ namespace {
 constexpr size_t kMaxRoomName = 100;
 // How many fresh PINs to draw before concluding the PIN space is full.
 constexpr int kPinAttempts = 64;
+
+// Also the answer for a room one is no member of: the same words, so that
+// room ids cannot be probed.
+absl::Status RoomNotFound(RoomId room) {
+  return absl::NotFoundError(absl::StrCat("room ", ToInt(room), " not found"));
+}
 }  // namespace
 
 absl::StatusOr<RoomState*> RoomServiceImpl::FindRoom(RoomId room) {
   auto it = rooms_.find(room);
-  if (it == rooms_.end()) {
-    return absl::NotFoundError(absl::StrCat("room ", ToInt(room), " not found"));
-  }
+  if (it == rooms_.end()) return RoomNotFound(room);
   return it->second.get();
 }
 
@@ -26,10 +30,7 @@ absl::StatusOr<RoomState*> RoomServiceImpl::ManagedRoom(
     const store::StoredUser& user, RoomId room) {
   absl::StatusOr<RoomState*> r = FindRoom(room);
   if (!r.ok()) return r.status();
-  if (!user.admin && !(*r)->IsMember(user.id)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("you are not a member of room ", ToInt(room)));
-  }
+  if (!user.admin && !(*r)->IsMember(user.id)) return RoomNotFound(room);
   return r;
 }
 
@@ -39,10 +40,7 @@ RoomServiceImpl::MemberOfRoom(std::string_view session, RoomId room) {
   if (!user.ok()) return user.status();
   absl::StatusOr<RoomState*> r = FindRoom(room);
   if (!r.ok()) return r.status();
-  if (!(*r)->IsMember((*user)->id)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("you are not a member of room ", ToInt(room)));
-  }
+  if (!(*r)->IsMember((*user)->id)) return RoomNotFound(room);
   return std::make_pair(*user, *r);
 }
 
