@@ -209,15 +209,20 @@ def write_pin_pcap(path, digits, lead=2.5, tail=1.0, freq=700.0, event_ms=100, g
         ts, t = ev_ts + 160 * n, round(t, 3)
         tone(gap_ms / 1000.0)
     tone(tail)
+    _write_pcap(path, pkts)
+    return t  # seconds of audio
+
+
+def _write_pcap(path, packets):
+    """A pcap of (seconds, RTP packet) pairs, each in Ethernet/IP/UDP."""
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         base = 1_700_000_000.0
-        for tt, rtp in pkts:
+        for tt, rtp in packets:
             data = _frame(rtp)
             sec = int(base + tt)
             f.write(struct.pack("<IIII", sec, int(round((base + tt - sec) * 1e6)), len(data),
                                 len(data)) + data)
-    return t  # seconds of audio
 
 
 # ---------------------------------------------------------------- sipp
@@ -690,3 +695,57 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=5):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# ---------------------------------------------------------------- in-band DTMF
+
+# (row Hz, column Hz) of each DTMF key (ITU-T Q.23).
+DTMF_HZ = {"1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "A": (697, 1633),
+           "4": (770, 1209), "5": (770, 1336), "6": (770, 1477), "B": (770, 1633),
+           "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "C": (852, 1633),
+           "*": (941, 1209), "0": (941, 1336), "#": (941, 1477), "D": (941, 1633)}
+# Peak of a 0 dBm0 sine in 16-bit linear PCM for G.711 mu-law: its overload
+# point (+3.17 dBm0) is 8159 in 14 bits, 32636 in 16.
+ULAW_0DBM0_PEAK = 32636 * 10 ** (-3.17 / 20)
+
+
+def dtmf_samples(digit, ms, level_dbm0=-10.0, rate=8000):
+    """The dual tone of `digit` for `ms` milliseconds, each tone at
+    `level_dbm0`, as 16-bit samples."""
+    low, high = DTMF_HZ[digit]
+    n = np.arange(int(rate * ms / 1000))
+    amp = ULAW_0DBM0_PEAK * 10 ** (level_dbm0 / 20)
+    x = amp * (np.sin(2 * np.pi * low * n / rate) + np.sin(2 * np.pi * high * n / rate))
+    return np.round(x).astype(np.int16)
+
+
+def write_inband_pin_pcap(path, digits, lead=2.5, tail=1.0, tone_ms=100, gap_ms=120,
+                          level_dbm0=-10.0):
+    """Like write_pin_pcap, but PCMU only (PT 0, no telephone-event): `lead`
+    s of digital silence, then each of `digits` as its DTMF dual tone inside
+    the audio (`tone_ms` of tone, `gap_ms` of silence, each tone at
+    `level_dbm0`), then `tail` s of silence. Returns the seconds of audio."""
+    pcm = [np.zeros(int(8000 * lead), dtype=np.int16)]
+    for ch in digits:
+        pcm.append(dtmf_samples(ch, tone_ms, level_dbm0))
+        pcm.append(np.zeros(int(8 * gap_ms), dtype=np.int16))
+    pcm.append(np.zeros(int(8000 * tail), dtype=np.int16))
+    x = np.concatenate(pcm)
+    x = np.concatenate([x, np.zeros((-len(x)) % 160, dtype=np.int16)])
+    ssrc, seq, ts = 0x2345BCDE, 2000, 320000
+    packets = []
+    for i in range(len(x) // 160):
+        hdr = struct.pack("!BBHII", 0x80, 0x80 if i == 0 else 0, (seq + i) & 0xFFFF,
+                          (ts + 160 * i) & 0xFFFFFFFF, ssrc)
+        packets.append((0.020 * i, hdr + _ulaw(x[160 * i:160 * (i + 1)])))
+    _write_pcap(path, packets)
+    return len(x) / 8000.0
+
+
+def frame_rms(samples, rate, ms=20):
+    """RMS of each `ms` frame of `samples` (numpy array)."""
+    n = int(rate * ms / 1000)
+    k = len(samples) // n
+    if k == 0:
+        return np.zeros(0)
+    return np.sqrt(np.mean(samples[:k * n].reshape(k, n) ** 2, axis=1))

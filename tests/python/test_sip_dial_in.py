@@ -11,12 +11,21 @@ Peers (tests/python/sip_peers.py, scenarios in tests/python/sip/):
 - raw UDP/TCP datagrams from Python: malformed requests get 400, and the
   server keeps answering OPTIONS;
 - baresip: waiting sound before a moderator is in, then audio both ways
-  with an aiortc moderator (FFT), kick -> BYE, and the kicked caller id is
-  refused on a new call;
+  with a Chromium moderator (FFT of baresip's WAV and of the browser's
+  WebAudio recording, getStats), kick from the browser's participant list
+  -> BYE, and the kicked caller id is refused on a new call;
 - kamailio as the provider's registrar: konfero registers (--sip-register)
   and a call to the registered AOR reaches it;
 - linphone-daemon with opus or G.722 only, heard by the moderator;
 - baresip over TLS (a certificate made here, verified by baresip).
+- baresip in a conference with a silent moderator while its room is
+  deleted or made private: a spoken prompt (energy in its WAV), then the
+  server's BYE, and no call is left;
+- sipp calling a second number bound to one room (--sip-number ...;room=ID):
+  that room's PIN joins that room only, the other room's PIN is refused
+  like a wrong one (three -> BYE), though it works on the general number;
+- sipp offering only PCMU (no telephone-event, and none in the answer)
+  with the PIN and "#" as in-band DTMF tones in its audio.
 
 Every process is killed at the end of its test and every wait is bounded.
 Tests skip only when a peer binary is missing (or, for the loss test,
@@ -28,6 +37,7 @@ loopback-only namespace:
     /usr/bin/python3 -m pytest -q tests/python/test_sip_dial_in.py
 """
 import asyncio
+import base64
 import os
 import pathlib
 import re
@@ -38,12 +48,15 @@ import time
 import numpy as np
 import pytest
 
-from sip_peers import (CANCEL_BEHAVIORS, DIAL_IN_USER, SIP_DIR, Baresip, Linphone, Moderator,
-                       Procs, Rest, Sipp, info_digits, live_sip_calls, load_wav, masked, missing,
-                       options_request, pin_failures, render_scenario, rms, sip_call_metrics,
-                       sip_tcp_request, sip_udp_request, spectrum_peaks, start_kamailio,
-                       status_of, wait_for, write_pin_pcap, write_tone_wav)
+from sip_peers import (CANCEL_BEHAVIORS, DIAL_IN_NUMBER, DIAL_IN_USER, SIP_DIR, Baresip, Linphone,
+                       Moderator, Procs, Rest, Sipp, frame_rms, info_digits, live_sip_calls,
+                       load_wav, masked, missing, options_request, pin_failures, render_scenario,
+                       rms, sip_call_metrics, sip_tcp_request, sip_udp_request, spectrum_peaks,
+                       start_kamailio, status_of, wait_for, write_inband_pin_pcap, write_pin_pcap,
+                       write_tone_wav)
+from test_e2e_browser import run_script
 from test_server_smoke import SERVER, RunningServer
+from test_webrtc_chromium import BROWSER_DIR
 
 pytestmark = pytest.mark.skipif(SERVER is None, reason="konfero-server is not built")
 
@@ -52,11 +65,15 @@ CALLER = "+49 30 5550 4567"       # the sipp caller id: masked "Phone ...4567"
 CALLER_USER = "+493055504567"
 PHONE_HZ = 1000.0
 MODERATOR_HZ = 440.0
+PHONE_AUDIO = BROWSER_DIR / "e2e" / "phone_audio.mjs"
+CHROMIUM_READY = (missing("node") is None and pathlib.Path("/usr/bin/chromium").exists()
+                  and (BROWSER_DIR / "node_modules" / "playwright-core").exists())
 
 # One block of ports per test: SIP = base, sipp = base+1.., media base+10..
 PORTS = {name: 30000 + 100 * i for i, name in enumerate((
     "rfc4733", "info", "wrong", "cancel", "bye_early", "hold", "no_sdp", "timer", "loss",
-    "malformed", "baresip", "kamailio", "linphone", "digest", "tls", "on_hold"))}
+    "malformed", "baresip", "kamailio", "linphone", "digest", "tls", "on_hold",
+    "room_deleted", "room_private", "room_number", "inband"))}
 
 
 def need(*binaries):
@@ -359,71 +376,74 @@ def test_malformed_requests_get_400_and_options_still_work(make_dial_in):
 
 
 # 11
-def test_baresip_waits_then_talks_with_a_moderator_and_is_kicked(make_dial_in):
+def test_baresip_waits_then_talks_with_a_chromium_moderator_and_is_kicked(make_dial_in):
+    """baresip (1000 Hz) dials in, types the PIN and hears the waiting
+    sound; a moderator in Chromium (microphone: a 440 Hz WAV) joins; the
+    browser's recording of the conference has baresip's tone and baresip's
+    has the browser's (FFT both ways); the moderator kicks it from the
+    participant list: BYE, and the same caller id is refused on a new call."""
     need("baresip")
-    aiohttp = pytest.importorskip("aiohttp")
-    pytest.importorskip("aiortc")
+    if not CHROMIUM_READY:
+        pytest.skip("Chromium, node or playwright-core is not installed")
     d = make_dial_in("baresip")
     base = PORTS["baresip"]
     caller = "+4930555789012"
     # baresip listens for SIP over TLS on sip_port + 1: its ctrl_tcp port must differ.
     bs = Baresip(d.procs, d.work, caller, base + 2, base + 5, base + 20, freq=PHONE_HZ)
     uri = f"sip:{DIAL_IN_USER}@127.0.0.1:{d.port}"
+    tone = d.work / "moderator-440.wav"
+    write_tone_wav(tone, MODERATOR_HZ, 30)
 
-    def wavs():
-        return {p.name: p for p in bs.snd.glob("*.wav")}
+    bs.send("dial", uri)
+    ev = bs.wait_event(("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
+    assert ev and ev["type"] == "CALL_ESTABLISHED", (ev, bs.output())
+    t_call = time.time()
+    time.sleep(1.0)
+    bs.send("sndcode", d.pin + "#")
+    guests = wait_for(d.phone_guests, 20)
+    assert guests and guests[0]["name"] == masked(caller), (guests, d.server.logs()[-3000:])
+    t_in = time.time() - t_call
+    time.sleep(4.0)                                   # the waiting sound only
 
-    async def scenario():
-        bs.send("dial", uri)
-        ev = bs.wait_event(("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
-        assert ev and ev["type"] == "CALL_ESTABLISHED", (ev, bs.output())
-        t_call = time.monotonic()
-        await asyncio.sleep(1.0)
-        bs.send("sndcode", d.pin + "#")
-        guests = wait_for(d.phone_guests, 20)
-        assert guests and guests[0]["name"] == masked(caller), (guests, d.server.logs()[-3000:])
-        t_in = time.monotonic() - t_call
-        await asyncio.sleep(4.0)                      # waiting sound only
-        t_mod = time.monotonic() - t_call
-        async with aiohttp.ClientSession() as http:
-            mod = await Moderator.join(http, d.server.origin, d.rest.token, d.room, MODERATOR_HZ)
-            try:
-                from webrtc_peers import collect_audio
-                heard, rate = await collect_audio(mod.track, 4.0, skip_seconds=1.5, timeout=20)
-                t_talk_end = time.monotonic() - t_call
-                peaks = spectrum_peaks(heard, rate, count=2)
-                assert peaks and abs(peaks[0][0] - PHONE_HZ) < 15, peaks
-                await mod.kick(guests[0]["id"])
-                ev = bs.wait_event(("CALL_CLOSED",), 10)
-                assert ev, "no BYE after the kick: " + bs.output()
-                assert wait_for(lambda: not d.phone_guests(), 5)
-                first = dict(wavs())
-                # The same caller id again, with the right PIN: refused.
-                bs.send("dial", uri)
-                ev = bs.wait_event(("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
-                if ev and ev["type"] == "CALL_ESTABLISHED":
-                    await asyncio.sleep(1.0)
-                    bs.send("sndcode", d.pin + "#")
-                    bs.wait_event(("CALL_CLOSED",), 10)   # a BYE, or the PIN just refused
-                    assert not d.phone_guests(), d.phone_guests()
-                    bs.send("hangup")
-                    bs.wait_event(("CALL_CLOSED",), 5)
-                assert not d.phone_guests()
-            finally:
-                await mod.close()
-        return t_in, t_mod, t_talk_end, first
+    r = run_script(PHONE_AUDIO, d.server.origin, d.server.password, d.room, tone,
+                   masked(caller), 4, timeout=180)
+    ev = bs.wait_event(("CALL_CLOSED",), 10)
+    assert ev, "no BYE after the kick: " + bs.output()
+    assert wait_for(lambda: not d.phone_guests(), 5), d.phone_guests()
 
-    t_in, t_mod, t_talk_end, first = asyncio.run(asyncio.wait_for(scenario(), 150))
-    bs.quit()
-    dec = [p for n, p in first.items() if "dec" in n]
-    assert dec, (list(first), bs.output())
+    # The browser heard baresip: getStats counted energy, and the FFT of
+    # what the remote audio element played peaks at baresip's tone.
+    assert r["audio"]["packets"] > 100 and r["audio"]["energy"] > 0, r["audio"]
+    heard = np.frombuffer(base64.b64decode(r["pcm"]), dtype=np.int16) / 32768
+    peaks = spectrum_peaks(heard, r["rate"], count=2)
+    assert rms(heard) > 0.01 and peaks and abs(peaks[0][0] - PHONE_HZ) < 15, (rms(heard), peaks)
+
+    # baresip's recording of this call (the first): the waiting sound, then
+    # the browser's tone.
+    dec = sorted(p for p in bs.snd.glob("*.wav") if "dec" in p.name)
+    assert dec, bs.output()
     x, rate = load_wav(dec[0])
-    waiting = x[int((t_in + 0.5) * rate):int((t_mod - 0.3) * rate)]
+    t_mod, t_from, t_to = ((r[k] / 1000 - t_call) for k in ("joinedAt", "recordFrom", "recordTo"))
+    waiting = x[int((t_in + 0.5) * rate):int((t_mod - 1.5) * rate)]
     assert len(waiting) > rate, (len(x) / rate, t_in, t_mod)
     assert rms(waiting) > 0.003, f"no waiting sound: rms {rms(waiting):.5f}"
-    talk = x[int((t_mod + 3.0) * rate):int((t_talk_end - 0.2) * rate)]
+    talk = x[int(t_from * rate):int(t_to * rate)]
     peaks = spectrum_peaks(talk, rate, count=2)
-    assert peaks and abs(peaks[0][0] - MODERATOR_HZ) < 15, (peaks, len(talk) / rate)
+    assert len(talk) > 2 * rate and peaks and abs(peaks[0][0] - MODERATOR_HZ) < 15, \
+        (peaks, len(talk) / rate, len(x) / rate)
+
+    # The same caller id again, with the right PIN: refused.
+    bs.send("dial", uri)
+    ev = bs.wait_event(("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
+    if ev and ev["type"] == "CALL_ESTABLISHED":
+        time.sleep(1.0)
+        bs.send("sndcode", d.pin + "#")
+        bs.wait_event(("CALL_CLOSED",), 10)           # a BYE, or the PIN just refused
+        assert not d.phone_guests(), d.phone_guests()
+        bs.send("hangup")
+        bs.wait_event(("CALL_CLOSED",), 5)
+    assert not d.phone_guests()
+    bs.quit()
 
 
 # 12
@@ -609,3 +629,165 @@ def test_baresip_hears_the_waiting_sound_not_the_other_guest_when_the_moderator_
     assert tone_level(on_hold, rate, other_hz) < tone_level(running, rate, other_hz) / 10, \
         (spectrum_peaks(on_hold, rate), spectrum_peaks(running, rate))
     assert tone_level(on_hold, rate, MODERATOR_HZ) < tone_level(running, rate, MODERATOR_HZ) / 10
+
+
+# 17
+@pytest.mark.parametrize("how", ["deleted", "private"])
+def test_room_deleted_or_made_private_plays_a_prompt_then_hangs_up(make_dial_in, how):
+    """baresip dials in, types the PIN and is in the conference with a
+    moderator whose microphone is silent, so it hears silence. Then the room
+    is deleted (DELETE /api/rooms/{id}) or made private (POST
+    /api/rooms/{id}/public {"public": false}): the phone guest is out of the
+    room at once, baresip hears a spoken prompt ("The conference has ended.
+    Goodbye.": energy in its WAV between the REST call and the BYE, far
+    above the silence before), and only then the server's BYE, at least 1 s
+    after the REST call. No call is left."""
+    need("baresip")
+    aiohttp = pytest.importorskip("aiohttp")
+    pytest.importorskip("aiortc")
+    name = f"room_{how}"
+    d = make_dial_in(name)
+    base = PORTS[name]
+    caller = "+4930555246810"
+    bs = Baresip(d.procs, d.work, caller, base + 2, base + 5, base + 20, freq=PHONE_HZ)
+
+    def room_gone_or_no_guest():
+        if how == "deleted":
+            return d.rest.call("GET", f"/api/rooms/{d.room}", expect=(200, 404)).get("error") is not None
+        return not d.phone_guests()
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            # freq 0: the moderator's track is digital silence.
+            mod = await Moderator.join(http, d.server.origin, d.rest.token, d.room, 0.0)
+            try:
+                bs.send("dial", f"sip:{DIAL_IN_USER}@127.0.0.1:{d.port}")
+                ev = await asyncio.to_thread(bs.wait_event, ("CALL_ESTABLISHED", "CALL_CLOSED"), 15)
+                assert ev and ev["type"] == "CALL_ESTABLISHED", (ev, bs.output())
+                t_call = time.monotonic()
+                await asyncio.sleep(1.0)
+                bs.send("sndcode", d.pin + "#")
+                guests = await asyncio.to_thread(wait_for, d.phone_guests, 20)
+                assert guests and guests[0]["name"] == masked(caller), (guests, d.server.logs()[-3000:])
+                t_in = time.monotonic() - t_call
+                await asyncio.sleep(3.0)                      # in the conference: silence
+                t_rest = time.monotonic() - t_call
+                if how == "deleted":
+                    d.rest.call("DELETE", f"/api/rooms/{d.room}", expect=(200, 204))
+                else:
+                    d.rest.call("POST", f"/api/rooms/{d.room}/public", {"public": False})
+                gone = await asyncio.to_thread(wait_for, room_gone_or_no_guest, 2, 0.05)
+                t_gone = time.monotonic() - t_call
+                ev = await asyncio.to_thread(bs.wait_event, ("CALL_CLOSED",), 15)
+                t_bye = time.monotonic() - t_call
+                assert ev, "no BYE after the room was " + how + ":\n" + bs.output()
+                assert gone and t_gone < t_bye, (gone, t_gone, t_bye)
+                return ev, t_in, t_rest, t_bye
+            finally:
+                await mod.close()
+
+    ev, t_in, t_rest, t_bye = asyncio.run(asyncio.wait_for(scenario(), 120))
+    assert wait_for(lambda: live_sip_calls(d.rest.metrics()) == 0, 5), \
+        sip_call_metrics(d.rest.metrics())
+    if how == "private":
+        assert not d.phone_guests()
+    bs.quit()
+    out = (bs.dir / "baresip.out").read_text(errors="replace")
+    # baresip's words for a BYE from the other side (not its own hang-up).
+    assert "Connection reset by peer" in out, (ev, out[-3000:])
+    # The prompt plays before the BYE: "The conference has ended. Goodbye."
+    # is about 2.5 s of speech.
+    assert t_bye - t_rest >= 1.0, (t_rest, t_bye, d.server.logs()[-3000:])
+    dec = [p for p in bs.snd.glob("*.wav") if "dec" in p.name]
+    assert dec, bs.output()
+    x, rate = load_wav(dec[0])
+    silence = x[int((t_in + 0.5) * rate):int((t_rest - 0.5) * rate)]
+    prompt = x[int(t_rest * rate):int(t_bye * rate)]
+    assert len(silence) > rate // 2 and len(prompt) > rate, (len(x) / rate, t_in, t_rest, t_bye)
+    frames = frame_rms(prompt, rate)
+    quiet = float(np.percentile(frame_rms(silence, rate), 95))
+    loud = frames > max(0.01, 10 * quiet)
+    # Speech, not a click: at least 0.8 s of 20 ms frames well above silence.
+    assert quiet < 0.003 and loud.sum() * 0.020 >= 0.8, \
+        (f"silence level {quiet:.5f}, prompt window {len(prompt) / rate:.2f} s with "
+         f"{loud.sum() * 0.020:.2f} s loud (rms {float(np.sqrt(np.mean(prompt ** 2))):.4f})")
+
+
+ROOM_NUMBER = "+49 30 7654321"   # the number bound to one room (--sip-number ...;room=ID)
+ROOM_NUMBER_USER = "+49307654321"
+
+
+# 18
+def test_a_number_naming_one_room_takes_only_that_rooms_pin(make_dial_in, tmp_path):
+    """A second dial-in number bound to room B (--sip-number NUMBER;room=ID;
+    the server needs B's id, so it is restarted on the same data dir once B
+    exists; rooms and PINs persist). sipp calls that number with B's PIN and
+    is a phone guest of B (not of A); the general number with A's PIN joins
+    A (A's PIN is good); the bound number with A's PIN is refused like a
+    wrong PIN: three times, then the server's BYE, and no guest anywhere."""
+    need("sipp")
+    d = make_dial_in("room_number")
+    base = PORTS["room_number"]
+    room_b, access_b = d.rest.public_room("Room B")
+    assert access_b["pin"] != d.pin
+    password = d.server.password
+    assert d.server.terminate() == 0, d.server.logs()[-3000:]
+    d.server = RunningServer(tmp_path / "data", "--sip-listen", f"127.0.0.1:{d.port}",
+                             "--sip-allow", "127.0.0.0/8", "--sip-number", DIAL_IN_NUMBER,
+                             "--sip-number", f"{ROOM_NUMBER};room={room_b}")
+    d.rest = Rest(d.server.origin, password)
+    assert d.rest.call("GET", f"/api/rooms/{room_b}/access")["pin"] == access_b["pin"]
+    assert d.rest.call("GET", f"/api/rooms/{d.room}/access")["pin"] == d.pin
+
+    def guests(room):
+        return d.rest.phone_guests(room)
+
+    def call(k, scenario, service, digits_xml, **kw):
+        work = d.work / f"call{k}"
+        work.mkdir()
+        return Sipp(d.procs, render_scenario(scenario, work, digits_xml), work,
+                    f"127.0.0.1:{d.port}", base + k, caller=CALLER_USER, service=service,
+                    media_port=base + 10 * k, **kw)
+
+    def joins(k, service, pin, room, other):
+        uac = call(k, "uac_pin_info.xml", service, info_digits(pin + "#"), hold_ms=6000)
+        in_room = wait_for(lambda: guests(room), 20)
+        assert in_room and in_room[0]["name"] == masked(CALLER), d.diagnose(uac)
+        assert not guests(other), guests(other)
+        rc = uac.wait(40)
+        assert rc == 0, f"sipp rc={rc}\n" + d.diagnose(uac)
+        assert wait_for(lambda: not guests(room), 5), guests(room)
+
+    joins(1, ROOM_NUMBER_USER, access_b["pin"], room_b, d.room)
+    joins(2, DIAL_IN_USER, d.pin, d.room, room_b)
+    digits = "".join(info_digits(d.pin + "#", cseq=10 + 20 * i, pause_after_ms=2500 if i < 2 else 0)
+                     for i in range(3))
+    uac = call(3, "uac_wrong_pin.xml", ROOM_NUMBER_USER, digits)
+    seen, deadline = [], time.monotonic() + 90
+    while uac.running() and not seen and time.monotonic() < deadline:
+        seen = guests(d.room) + guests(room_b)      # never, at any moment of the call
+        time.sleep(0.2)
+    rc = uac.wait(max(1, deadline - time.monotonic()))
+    assert rc == 0, f"sipp rc={rc}\n" + d.diagnose(uac)
+    assert not seen and not guests(d.room) and not guests(room_b), seen
+    assert "BYE sip:" in uac.log("messages")
+    assert pin_failures(d.rest.metrics()) == 3, d.rest.metrics()
+    assert wait_for(lambda: live_sip_calls(d.rest.metrics()) == 0, 5)
+
+
+# 19
+def test_pin_by_inband_dtmf_in_pcmu_joins_as_phone_guest(make_dial_in):
+    """sipp offers only PCMU (no telephone-event; the 200 must offer none
+    either: checked in uac_pin_inband.xml) and sends the PIN and "#" as DTMF
+    dual tones in its audio (100 ms tone, 120 ms silence, -10 dBm0 per
+    tone): the server detects them in-band and the caller is a phone guest."""
+    need("sipp")
+    d = make_dial_in("inband")
+    base = PORTS["inband"]
+    write_inband_pin_pcap(d.work / "pin_inband.pcap", d.pin + "#", lead=2.5)
+    uac = d.sipp("uac_pin_inband.xml", base + 1, hold_ms=8000, media_port=base + 10)
+    assert_guest_in_then_gone(d, uac)
+    msgs = uac.log("messages")
+    answer = re.search(r"SIP/2\.0 200 OK\n(?:[^\n]+\n)*?CSeq: 1 INVITE\n.*?\n\n(.*?)\n\n", msgs, re.S)
+    assert answer and "m=audio" in answer.group(1), msgs[-3000:]
+    assert "telephone-event" not in answer.group(1), answer.group(1)

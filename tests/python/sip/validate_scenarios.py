@@ -11,7 +11,7 @@ import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from sip_peers import (CANCEL_BEHAVIORS, Procs, Sipp, info_digits, render_scenario,  # noqa: E402
-                       write_pin_pcap)
+                       write_inband_pin_pcap, write_pin_pcap)
 
 PIN = "483920"
 CASES = {  # name: (caller scenario, stand-in, digits xml, hold_ms, transport, expected log line)
@@ -28,6 +28,7 @@ CASES = {  # name: (caller scenario, stand-in, digits xml, hold_ms, transport, e
     "hold": ("uac_hold.xml", "mock_uas.xml", info_digits(PIN + "#"), 500, "u1", None),
     "no-sdp": ("uac_no_sdp.xml", "mock_uas.xml", info_digits(PIN + "#"), 500, "u1", None),
     "session-timer": ("uac_session_timer.xml", "mock_uas.xml", "", 2000, "u1", None),
+    "inband": ("uac_pin_inband.xml", "mock_uas_pcmu.xml", "", 1000, "u1", None),
 }
 
 
@@ -37,6 +38,7 @@ def run(name, port):
     with tempfile.TemporaryDirectory(prefix=f"sipval-{name}-") as d:
         try:
             write_pin_pcap(pathlib.Path(d) / "pin.pcap", PIN + "#")
+            write_inband_pin_pcap(pathlib.Path(d) / "pin_inband.pcap", PIN + "#")
             uas = Sipp(procs, pathlib.Path(__file__).parent / mock, d, "", port, transport=transport,
                        media_port=port + 50, timeout_s=40)
             uac = Sipp(procs, render_scenario(caller, d, digits), d, f"127.0.0.1:{port}", port + 1,
