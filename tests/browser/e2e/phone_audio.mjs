@@ -1,19 +1,22 @@
-// phone_audio.mjs: a Chromium moderator talks with a phone guest (baresip,
-// started by tests/python/test_sip_dial_in.py, already waiting in the room).
+// phone_audio.mjs: a Chromium moderator talks with the phone guests
+// (baresip, sipp: started by tests/python/test_sip_dial_in.py, already
+// waiting in the room).
 // The browser's microphone is a tone from a WAV file
 // (--use-file-for-fake-audio-capture); the moderator joins the room, the
 // phone guest appears in the participant list, and what the browser plays
 // from the conference is recorded through WebAudio from the remote audio
 // element for `SECONDS` seconds and handed back as 16-bit PCM (base64) for
-// the Python test's FFT, with the inbound getStats() audio figures. Then the
-// moderator kicks the phone guest from the list.
+// the Python test's FFT, with the inbound getStats() audio figures. Then,
+// as END says, the moderator kicks the phone guest named PHONE_NAME from
+// the list ("kick"), or leaves the conference ("leave": it is on hold).
 // Prints `RESULT <json>` with epoch-ms timestamps so the test can cut the
 // phone's recording at the same moments.
 //
-// Usage: node phone_audio.mjs BASE_URL ADMIN_PASSWORD ROOM_ID TONE_WAV PHONE_NAME SECONDS
-import { kickFromList, loginModerator, run, stats, until } from './lib.mjs';
+// Usage: node phone_audio.mjs BASE_URL ADMIN_PASSWORD ROOM_ID TONE_WAV PHONE_NAME SECONDS END
+import { kickFromList, loginModerator, run, stats, until, waitScreen } from './lib.mjs';
 
-const [base, password, roomId, toneWav, phoneName, seconds] = process.argv.slice(2);
+const [base, password, roomId, toneWav, phoneName, seconds, end] = process.argv.slice(2);
+if (!['kick', 'leave'].includes(end)) throw new Error(`END is kick or leave, not ${end}`);
 
 // `secs` seconds of the remote audio element's stream, as base64 int16 PCM.
 function recordRemoteAudio(secs) {
@@ -64,14 +67,15 @@ run(async browser => {
   await m.page.waitForFunction(() => document.body.dataset.screen === 'conference',
                                null, { timeout: 30000 });
   const joinedAt = Date.now();
-  const row = '#participant-list li[data-role="phone_guest"]';
-  await m.page.waitForSelector(row, { state: 'attached', timeout: 15000 });
-  if (await m.page.isHidden(row)) await m.page.click('#btn-participants');
-  await m.page.waitForSelector(row, { timeout: 5000 });
-  const phone = await m.page.$eval(row, e => ({
+  const rows = '#participant-list li[data-role="phone_guest"]';
+  await m.page.waitForSelector(rows, { state: 'attached', timeout: 15000 });
+  if (await m.page.isHidden(rows)) await m.page.click('#btn-participants');
+  await m.page.waitForSelector(rows, { timeout: 5000 });
+  const phones = await m.page.$$eval(rows, items => items.map(e => ({
     id: e.dataset.participant, name: e.querySelector('.pname').textContent,
-  }));
-  if (phone.name !== phoneName) throw new Error(`phone guest listed as ${phone.name}`);
+  })));
+  const phone = phones.find(p => p.name === phoneName);
+  if (!phone) throw new Error(`no phone guest ${phoneName}: ${JSON.stringify(phones)}`);
 
   // Audio arrives, then a stretch of it is recorded.
   const before = await until(async () => {
@@ -83,11 +87,16 @@ run(async browser => {
   const recordTo = Date.now();
   const after = await stats(m);
 
-  await kickFromList(m, phone.id);
-  const kickedAt = Date.now();
+  if (end === 'kick') {
+    await kickFromList(m, phone.id);
+  } else {
+    await m.page.click('#btn-leave');
+    await waitScreen(m, 'rooms');
+  }
+  const endedAt = Date.now();
   return {
     results: {
-      joinedAt, recordFrom, recordTo, kickedAt, phone,
+      joinedAt, recordFrom, recordTo, endedAt, phones,
       rate: heard.rate, pcm: heard.pcm,
       audio: {
         packets: after.audio.packetsReceived - before.audio.packetsReceived,
