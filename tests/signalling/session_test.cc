@@ -45,15 +45,56 @@ TEST_F(SignallingTest, TheFirstFrameMustBeHello) {
   EXPECT_EQ(rooms_->guest_seats_in_use(), 0);
 }
 
-TEST_F(SignallingTest, GarbageBeforeHelloIsNotFatal) {
-  Client c(*hub_);
-  c.SendText("{not json");
-  ExpectError(c, "invalid_argument", /*fatal=*/false);
-  c.Send({{"type", "dance"}});
-  ExpectError(c, "unknown_type", /*fatal=*/false);
-  c.Send({{"type", "hello"}, {"version", 1}});
-  EXPECT_FALSE(c.Last("welcome").is_null());
-  EXPECT_FALSE(c.closed());
+TEST_F(SignallingTest, JunkBeforeHelloIsFatal) {
+  // A socket that talks before the handshake is no client of ours: it
+  // must not hold a connection slot while it keeps talking.
+  Client junk(*hub_);
+  junk.SendText("{not json");
+  ExpectError(junk, "invalid_argument", /*fatal=*/true);
+  EXPECT_TRUE(junk.closed());
+  Client unknown(*hub_);
+  unknown.Send({{"type", "dance"}});
+  ExpectError(unknown, "unknown_type", /*fatal=*/true);
+  EXPECT_TRUE(unknown.closed());
+}
+
+TEST_F(SignallingTest, NoHelloWithinTheTimeoutIsFatalWhateverElseArrives) {
+  Client silent(*hub_);
+  Client late(*hub_);
+  clock_.Advance(hub_options_.hello_timeout - absl::Milliseconds(1));
+  hub_->Poll();
+  EXPECT_FALSE(silent.closed());
+  late.Send({{"type", "hello"}, {"version", 1}});
+  clock_.Advance(absl::Milliseconds(1));
+  hub_->Poll();
+  ExpectError(silent, "failed_precondition", /*fatal=*/true);
+  EXPECT_TRUE(silent.closed());
+  EXPECT_FALSE(late.closed()) << "a socket that said hello in time stays";
+  EXPECT_EQ(hub_->stats().sessions, 1);
+}
+
+TEST_F(SignallingTest, JoinsBeyondTheBudgetAreRateLimitedAndChangeNothing) {
+  auto c = Connect();
+  for (int i = 0; i < hub_options_.join_burst; ++i) {
+    c->Send(GuestJoin("Erika"));
+    ASSERT_FALSE(c->Last("joined").is_null()) << i;
+    c->Send({{"type", "leave"}});
+    c->Take();
+  }
+  c->Send(GuestJoin("Erika"));
+  ExpectError(*c, "rate_limited", /*fatal=*/false);
+  EXPECT_TRUE(c->Last("joined").is_null());
+  EXPECT_FALSE(c->closed());
+  EXPECT_EQ(rooms_->guest_seats_in_use(), 0);
+  // The budget refills: one join per join_refill.
+  clock_.Advance(hub_options_.join_refill);
+  c->Take();
+  c->Send(GuestJoin("Erika"));
+  EXPECT_FALSE(c->Last("joined").is_null());
+  // Another socket has its own budget.
+  auto other = Connect();
+  other->Send(GuestJoin("Max"));
+  EXPECT_FALSE(other->Last("joined").is_null());
 }
 
 TEST_F(SignallingTest, PingIsAnsweredWithPongJoinedOrNot) {

@@ -120,10 +120,9 @@ class SignallingTest : public ::testing::Test {
 
     media_ = std::make_unique<FakeMedia>(*rooms_);
 
-    SignallingOptions so;
-    so.reconnect_grace = kGrace;
-    so.max_frame_bytes = 16 * 1024;
-    hub_ = SignallingHub::Create(*rooms_, *media_, so);
+    hub_options_.reconnect_grace = kGrace;
+    hub_options_.max_frame_bytes = 16 * 1024;
+    hub_ = SignallingHub::Create(*rooms_, *media_, hub_options_);
   }
 
   std::string Login(std::string_view login, std::string_view password) {
@@ -170,6 +169,7 @@ class SignallingTest : public ::testing::Test {
   bool Present(ParticipantId p) { return rooms_->GetParticipant(p).ok(); }
 
   ManualClock clock_;
+  SignallingOptions hub_options_;  // the defaults but for the grace and frame size
   std::unique_ptr<RoomService> rooms_;
   std::unique_ptr<FakeMedia> media_;
   std::unique_ptr<SignallingHub> hub_;

@@ -19,7 +19,10 @@
 // Behaviour beyond docs/protocol.md:
 //   - Join errors are fatal, other bad frames (malformed JSON, wrong field
 //     types, frames over max_frame_bytes, unknown types) get a non-fatal
-//     error and change nothing. A frame other than `hello` first is fatal.
+//     error and change nothing. Anything but `hello` first is fatal, junk
+//     included, and so is no `hello` within hello_timeout (checked by Poll).
+//   - Joins beyond the join_burst/join_refill budget of a socket get a
+//     non-fatal `rate_limited` and change nothing.
 //   - A guest join with the URL token of a room that was made private gets
 //     `not_public`; a token that is unknown (never issued, replaced by a
 //     regeneration, of a deleted room, or of a room made public again with
@@ -68,6 +71,13 @@ struct SignallingOptions {
   absl::Duration reconnect_grace = absl::Seconds(20);
   // Longest text frame accepted; longer ones get an error and are dropped.
   size_t max_frame_bytes = 256 * 1024;
+  // A socket that has not sent `hello` this long after it opened is closed
+  // (a fatal error); nothing else it sends keeps it open.
+  absl::Duration hello_timeout = absl::Seconds(10);
+  // Joins and resumes per socket: a burst of `join_burst`, then one per
+  // `join_refill` (each join sends the room's chat history).
+  int join_burst = 5;
+  absl::Duration join_refill = absl::Seconds(2);
 };
 
 struct SignallingStats {
@@ -108,8 +118,9 @@ class SignallingHub {
   // The session must be destroyed before the hub. Destroying a session
   // counts as OnSocketClosed().
   virtual std::unique_ptr<SignallingSession> Open(Peer peer, SendFn send, CloseFn close) = 0;
-  // Ends grace periods that ran out, by the RoomService's clock; call
-  // every few hundred ms.
+  // Ends grace periods that ran out and closes sockets without `hello`
+  // past hello_timeout, by the RoomService's clock; call every few hundred
+  // ms.
   virtual void Poll() = 0;
   // Server shutdown: every session gets {"type":"shutdown"} and is closed;
   // every participant leaves.

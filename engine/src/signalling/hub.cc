@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "signalling/wire.h"
 
 namespace konfero {
@@ -49,6 +50,17 @@ void HubImpl::Poll() {
   for (ParticipantId id : expired) {
     EraseMembership(id);
     (void)rooms_.Disconnect(id);  // reason: disconnected
+  }
+  std::vector<SessionImpl*> silent;
+  for (SessionImpl* s : sessions_) {
+    if (s->state() == SessionImpl::State::kNew && s->opened_at() + options_.hello_timeout <= now) {
+      silent.push_back(s);
+    }
+  }
+  for (SessionImpl* s : silent) {
+    s->SendError({codes::kFailedPrecondition,
+                  absl::StrCat("no hello within ", absl::FormatDuration(options_.hello_timeout))},
+                 /*fatal=*/true);
   }
 }
 

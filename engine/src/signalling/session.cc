@@ -2,6 +2,7 @@
 // participant makes (offer, chat, moderation, leave).
 #include "signalling/session.h"
 
+#include <algorithm>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
@@ -12,7 +13,13 @@ namespace konfero::signalling {
 
 SessionImpl::SessionImpl(HubImpl& hub, SignallingHub::Peer peer, SignallingHub::SendFn send,
                          SignallingHub::CloseFn close)
-    : hub_(hub), peer_(std::move(peer)), send_(std::move(send)), close_(std::move(close)) {}
+    : hub_(hub),
+      peer_(std::move(peer)),
+      send_(std::move(send)),
+      close_(std::move(close)),
+      join_tokens_(hub.options().join_burst),
+      join_budget_at_(hub.rooms().clock().Now()),
+      opened_at_(join_budget_at_) {}
 
 SessionImpl::~SessionImpl() {
   OnSocketClosed();
@@ -35,9 +42,11 @@ void SessionImpl::OnMessage(std::string_view frame) {
     return;
   }
   const ClientFrame parsed = ParseClientFrame(frame);
-  if (state_ == State::kNew && !std::holds_alternative<HelloRequest>(parsed) &&
-      !std::holds_alternative<ProtocolError>(parsed)) {
-    SendError({codes::kFailedPrecondition, R"(the first frame must be "hello")"},
+  if (state_ == State::kNew && !std::holds_alternative<HelloRequest>(parsed)) {
+    const auto* error = std::get_if<ProtocolError>(&parsed);
+    SendError(error != nullptr ? *error
+                               : ProtocolError{codes::kFailedPrecondition,
+                                               R"(the first frame must be "hello")"},
               /*fatal=*/true);
     return;
   }
@@ -81,10 +90,28 @@ void SessionImpl::Detach() {
 }
 
 bool SessionImpl::CanJoin() {
-  if (state_ == State::kReady) return true;
-  SendError({codes::kFailedPrecondition, "this connection has already joined; leave first"},
-            /*fatal=*/false);
-  return false;
+  if (state_ != State::kReady) {
+    SendError({codes::kFailedPrecondition, "this connection has already joined; leave first"},
+              /*fatal=*/false);
+    return false;
+  }
+  const SignallingOptions& o = hub_.options();
+  const absl::Time now = hub_.rooms().clock().Now();
+  if (o.join_refill > absl::ZeroDuration()) {
+    join_tokens_ = std::min<double>(
+        o.join_burst, join_tokens_ + absl::FDivDuration(now - join_budget_at_, o.join_refill));
+  }
+  join_budget_at_ = now;
+  if (join_tokens_ < 1) {
+    const absl::Duration wait = o.join_refill * (1 - join_tokens_);
+    SendError({codes::kRateLimited,
+               absl::StrCat("too many joins on this connection; try again in ",
+                            absl::ToInt64Milliseconds(wait) / 1000.0, " s")},
+              /*fatal=*/false);
+    return false;
+  }
+  join_tokens_ -= 1;
+  return true;
 }
 
 bool SessionImpl::IsJoined() {

@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/time/time.h"
+
 #include "konfero/signalling.h"
 #include "signalling/wire.h"
 
@@ -41,6 +43,7 @@ class SessionImpl final : public SignallingSession {
 
   // ---- For the hub -----------------------------------------------------------
   State state() const { return state_; }
+  absl::Time opened_at() const { return opened_at_; }
   std::optional<ParticipantId> participant() const { return participant_; }
   const std::string& source_address() const { return peer_.source_address; }
   // Writes a frame unless the session is closed.
@@ -70,7 +73,8 @@ class SessionImpl final : public SignallingSession {
   void Handle(const LeaveRequest& request);
   void Handle(const PingRequest& request);
 
-  // False (after a non-fatal error) unless the session may join now.
+  // False (after a non-fatal error) unless the session may join now (ready,
+  // and within its join budget, which this spends).
   bool CanJoin();
   // False (after a non-fatal error) unless the session is joined.
   bool IsJoined();
@@ -83,6 +87,10 @@ class SessionImpl final : public SignallingSession {
   const SignallingHub::CloseFn close_;
   State state_ = State::kNew;
   std::optional<ParticipantId> participant_;
+  // Joins left in the budget, as of join_budget_at_ (a token bucket).
+  double join_tokens_;
+  absl::Time join_budget_at_;
+  const absl::Time opened_at_;
 };
 
 }  // namespace konfero::signalling
