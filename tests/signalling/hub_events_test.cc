@@ -138,6 +138,38 @@ TEST_F(SignallingTest, KickedGuestIsToldClosedAndBarred) {
   EXPECT_TRUE(again->closed());
 }
 
+TEST_F(SignallingTest, AModeratorWhoseLoginEndedNoLongerKicksOrMutesOthers) {
+  const std::string bob = Login("bob", "bob-password");
+  auto mod = JoinModerator(bob);
+  auto guest = JoinGuest("Erika");
+  const Json kick = {{"type", "kick"}, {"participant", ToInt(guest->participant())}};
+  const Json mute = {{"type", "mute"}, {"participant", ToInt(guest->participant())},
+                     {"muted", true}};
+  ASSERT_TRUE(rooms_->Logout(bob).ok());
+  for (const Json& request : {kick, mute}) {
+    mod->Take();
+    mod->Send(request);
+    EXPECT_EQ(mod->Last("error")["code"], "unauthenticated") << request;
+    EXPECT_EQ(mod->Last("error")["fatal"], false);
+  }
+  EXPECT_TRUE(Present(guest->participant()));
+  EXPECT_FALSE(rooms_->GetParticipant(guest->participant())->muted);
+  EXPECT_FALSE(mod->closed()) << "it stays in the conference";
+  // Its own microphone is its own business.
+  mod->Take();
+  mod->Send({{"type", "mute"}, {"participant", ToInt(mod->participant())}, {"muted", true}});
+  EXPECT_TRUE(mod->Last("error").is_null());
+  EXPECT_TRUE(rooms_->GetParticipant(mod->participant())->muted);
+
+  // An expired login is the same as a logged-out one.
+  auto other = JoinModerator();  // alice
+  clock_.Advance(TestRoomServiceOptions().session_ttl + absl::Seconds(1));
+  other->Take();
+  other->Send(kick);
+  EXPECT_EQ(other->Last("error")["code"], "unauthenticated");
+  EXPECT_TRUE(Present(guest->participant()));
+}
+
 TEST_F(SignallingTest, MakingTheRoomPrivateRemovesGuests) {
   auto mod = JoinModerator();
   auto guest = JoinGuest("Erika");

@@ -180,16 +180,29 @@ void SessionImpl::Handle(const ChatRequest& request) {
   if (IsJoined()) ReportIfFailed(hub_.rooms().PostChat(*participant_, request.text).status());
 }
 
+bool SessionImpl::ModeratorLoginValid() {
+  const Membership* m = hub_.FindMembership(*participant_);
+  if (m == nullptr || m->moderator_session.empty()) return true;  // guests: the RoomService decides
+  if (hub_.rooms().WhoAmI(m->moderator_session).ok()) return true;
+  SendError({codes::kUnauthenticated,
+             "your login has ended (logged out or expired): log in again to moderate"},
+            /*fatal=*/false);
+  return false;
+}
+
 void SessionImpl::Handle(const KickRequest& request) {
-  if (IsJoined()) ReportIfFailed(hub_.rooms().Kick(*participant_, request.participant));
+  if (IsJoined() && ModeratorLoginValid()) {
+    ReportIfFailed(hub_.rooms().Kick(*participant_, request.participant));
+  }
 }
 
 void SessionImpl::Handle(const MuteRequest& request) {
   // Anyone mutes or unmutes themselves; the RoomService refuses to let a
-  // guest mute others (forbidden).
-  if (IsJoined()) {
-    ReportIfFailed(hub_.rooms().SetMuted(*participant_, request.participant, request.muted));
-  }
+  // guest mute others (forbidden), and a moderator mutes others only while
+  // its login lasts.
+  if (!IsJoined()) return;
+  if (request.participant != *participant_ && !ModeratorLoginValid()) return;
+  ReportIfFailed(hub_.rooms().SetMuted(*participant_, request.participant, request.muted));
 }
 
 void SessionImpl::Handle(const SetPublicRequest& request) {

@@ -78,6 +78,10 @@ class SessionImpl final : public SignallingSession {
   bool CanJoin();
   // False (after a non-fatal error) unless the session is joined.
   bool IsJoined();
+  // False (after a non-fatal `unauthenticated` error) for a joined
+  // moderator whose login session was logged out or expired since: it
+  // stays in the conference but no longer moderates.
+  bool ModeratorLoginValid();
   // Reports a failed RoomService or Engine call, if it failed.
   void ReportIfFailed(const absl::Status& status);
 
