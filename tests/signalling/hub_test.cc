@@ -144,6 +144,25 @@ TEST_F(SignallingTest, OfferIsAnsweredByTheMedia) {
   EXPECT_EQ(media_->offers(mod->participant()), 2);
 }
 
+TEST_F(SignallingTest, OffersBeyondTheBudgetAreRateLimitedAndReachNoWorker) {
+  // 300 offers in a row once kept a media worker busy for half a minute.
+  auto guest = JoinGuest("Erika");
+  const Json offer = {{"type", "offer"}, {"sdp", ReadFixture("aiortc_offer.sdp")}};
+  for (int i = 0; i < 300; ++i) guest->Send(offer);
+  EXPECT_EQ(media_->offers(guest->participant()), hub_options_.offer_burst);
+  EXPECT_EQ(guest->Last("error")["code"], "rate_limited");
+  EXPECT_FALSE(guest->closed());
+  clock_.Advance(hub_options_.offer_refill);
+  guest->Take();
+  guest->Send(offer);
+  EXPECT_FALSE(guest->Last("answer").is_null()) << "one more per refill";
+  EXPECT_EQ(media_->offers(guest->participant()), hub_options_.offer_burst + 1);
+  // Another participant's budget is its own.
+  auto mod = JoinModerator();
+  mod->Send(offer);
+  EXPECT_EQ(media_->offers(mod->participant()), 1);
+}
+
 TEST_F(SignallingTest, BadOfferIsANonFatalError) {
   auto mod = JoinModerator();
   mod->Take();

@@ -21,8 +21,9 @@
 //     types, frames over max_frame_bytes, unknown types) get a non-fatal
 //     error and change nothing. Anything but `hello` first is fatal, junk
 //     included, and so is no `hello` within hello_timeout (checked by Poll).
-//   - Joins beyond the join_burst/join_refill budget of a socket get a
-//     non-fatal `rate_limited` and change nothing.
+//   - Joins and offers beyond their budgets per socket (join_burst and
+//     join_refill, offer_burst and offer_refill) get a non-fatal
+//     `rate_limited` and change nothing.
 //   - A guest join with the URL token of a room that was made private gets
 //     `not_public`; a token that is unknown (never issued, replaced by a
 //     regeneration, of a deleted room, or of a room made public again with
@@ -78,6 +79,10 @@ struct SignallingOptions {
   // `join_refill` (each join sends the room's chat history).
   int join_burst = 5;
   absl::Duration join_refill = absl::Seconds(2);
+  // Offers per socket: a burst, then one per `offer_refill` (each sets up
+  // or renews a transport on a media worker).
+  int offer_burst = 10;
+  absl::Duration offer_refill = absl::Seconds(1);
 };
 
 struct SignallingStats {

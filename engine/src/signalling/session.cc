@@ -2,10 +2,10 @@
 // participant makes (offer, chat, moderation, leave).
 #include "signalling/session.h"
 
-#include <algorithm>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
 #include "signalling/wire.h"
 #include "signalling/hub.h"
 
@@ -17,9 +17,9 @@ SessionImpl::SessionImpl(HubImpl& hub, SignallingHub::Peer peer, SignallingHub::
       peer_(std::move(peer)),
       send_(std::move(send)),
       close_(std::move(close)),
-      join_tokens_(hub.options().join_burst),
-      join_budget_at_(hub.rooms().clock().Now()),
-      opened_at_(join_budget_at_) {}
+      opened_at_(hub.rooms().clock().Now()),
+      joins_(hub.options().join_burst, hub.options().join_refill, opened_at_),
+      offers_(hub.options().offer_burst, hub.options().offer_refill, opened_at_) {}
 
 SessionImpl::~SessionImpl() {
   OnSocketClosed();
@@ -95,23 +95,17 @@ bool SessionImpl::CanJoin() {
               /*fatal=*/false);
     return false;
   }
-  const SignallingOptions& o = hub_.options();
-  const absl::Time now = hub_.rooms().clock().Now();
-  if (o.join_refill > absl::ZeroDuration()) {
-    join_tokens_ = std::min<double>(
-        o.join_burst, join_tokens_ + absl::FDivDuration(now - join_budget_at_, o.join_refill));
-  }
-  join_budget_at_ = now;
-  if (join_tokens_ < 1) {
-    const absl::Duration wait = o.join_refill * (1 - join_tokens_);
-    SendError({codes::kRateLimited,
-               absl::StrCat("too many joins on this connection; try again in ",
-                            absl::ToInt64Milliseconds(wait) / 1000.0, " s")},
-              /*fatal=*/false);
-    return false;
-  }
-  join_tokens_ -= 1;
-  return true;
+  return WithinBudget(joins_, "joins");
+}
+
+bool SessionImpl::WithinBudget(RequestBudget& budget, std::string_view what) {
+  absl::Duration wait;
+  if (budget.Spend(hub_.rooms().clock().Now(), &wait)) return true;
+  SendError({codes::kRateLimited,
+             absl::StrCat("too many ", Sv(what), " on this connection; try again in ",
+                          absl::ToInt64Milliseconds(wait) / 1000.0, " s")},
+            /*fatal=*/false);
+  return false;
 }
 
 bool SessionImpl::IsJoined() {
@@ -165,7 +159,7 @@ void SessionImpl::Handle(const WatchRoomsRequest& request) { hub_.Watch(*this, r
 // ---- A joined participant's requests ------------------------------------------------
 
 void SessionImpl::Handle(const OfferRequest& request) {
-  if (!IsJoined()) return;
+  if (!IsJoined() || !WithinBudget(offers_, "offers")) return;
   absl::StatusOr<std::string> answer = hub_.media().Connect(*participant_, request.sdp);
   if (!answer.ok()) {
     ReportIfFailed(answer.status());

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 
 #include "konfero/signalling.h"
+#include "signalling/request_budget.h"
 #include "signalling/wire.h"
 
 namespace konfero::signalling {
@@ -82,6 +83,9 @@ class SessionImpl final : public SignallingSession {
   // moderator whose login session was logged out or expired since: it
   // stays in the conference but no longer moderates.
   bool ModeratorLoginValid();
+  // Spends one of `budget`; false after a non-fatal `rate_limited` error
+  // naming `what` and the wait.
+  bool WithinBudget(RequestBudget& budget, std::string_view what);
   // Reports a failed RoomService or Engine call, if it failed.
   void ReportIfFailed(const absl::Status& status);
 
@@ -91,10 +95,9 @@ class SessionImpl final : public SignallingSession {
   const SignallingHub::CloseFn close_;
   State state_ = State::kNew;
   std::optional<ParticipantId> participant_;
-  // Joins left in the budget, as of join_budget_at_ (a token bucket).
-  double join_tokens_;
-  absl::Time join_budget_at_;
   const absl::Time opened_at_;
+  RequestBudget joins_;   // joins and resumes
+  RequestBudget offers_;
 };
 
 }  // namespace konfero::signalling
