@@ -18,10 +18,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "konfero/clock.h"
 #include "konfero/engine.h"
 #include "konfero/executor.h"
 #include "konfero/room_service.h"
+#include "testing/loopback_engine_fixture.h"
 
 namespace konfero {
 namespace {
@@ -67,28 +67,11 @@ class PhoneSocket {
   uint16_t port_ = 0;
 };
 
-class CallsTest : public ::testing::Test {
+class CallsTest : public test_support::LoopbackEngineTest {
  protected:
   void SetUp() override {
-    RoomServiceOptions o;
-    o.password_hash_memory_kib = 8;
-    o.password_hash_iterations = 1;
-    o.dial_in_number = "+49 30 555 0100";
-    auto rooms = RoomService::Open(o, clock_);
-    ASSERT_TRUE(rooms.ok()) << rooms.status();
-    rooms_ = *std::move(rooms);
-    ASSERT_TRUE(rooms_->BootstrapAdmin("alice", "Alice", "alice-password").ok());
-    session_ = rooms_->Login("alice", "alice-password", "127.0.0.1")->token;
-    auto queue = TaskQueue::Create();
-    ASSERT_TRUE(queue.ok());
-    queue_ = *std::move(queue);
-    Engine::Options e;
-    e.bind_address = "127.0.0.1";
-    e.workers = 2;
-    e.executor = queue_.get();
-    auto engine = Engine::Start(*rooms_, e);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = *std::move(engine);
+    ASSERT_NO_FATAL_FAILURE(OpenRoomsAsAlice());
+    ASSERT_NO_FATAL_FAILURE(StartEngine(/*workers=*/2));
     engine_->SetCallHandler([this](const CallEvent& event) { events_.push_back(event); });
   }
 
@@ -110,11 +93,6 @@ class CallsTest : public ::testing::Test {
     return false;
   }
 
-  ManualClock clock_;
-  std::unique_ptr<RoomService> rooms_;
-  std::unique_ptr<TaskQueue> queue_;
-  std::unique_ptr<Engine> engine_;
-  std::string session_;
   std::vector<CallEvent> events_;
 };
 

@@ -12,10 +12,10 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "konfero/clock.h"
 #include "konfero/engine.h"
 #include "konfero/executor.h"
 #include "konfero/room_service.h"
+#include "testing/loopback_engine_fixture.h"
 
 namespace konfero {
 namespace {
@@ -31,46 +31,18 @@ std::string WithDirection(std::string sdp, std::string_view direction) {
   return sdp + "a=" + std::string(direction) + "\r\n";
 }
 
-Engine::Options Loopback(ControlExecutor* executor) {
-  Engine::Options o;
-  o.bind_address = "127.0.0.1";
-  o.workers = 1;
-  o.executor = executor;
-  return o;
-}
-
 RtpLegOptions WithCodecs(std::vector<audio::Codec> codecs) {
   RtpLegOptions o;
   o.codecs = std::move(codecs);
   return o;
 }
 
-class ControlPlaneTest : public ::testing::Test {
+class ControlPlaneTest : public test_support::LoopbackEngineTest {
  protected:
   void SetUp() override {
-    RoomServiceOptions o;
-    o.password_hash_memory_kib = 8;
-    o.password_hash_iterations = 1;
-    o.dial_in_number = "+49 30 555 0100";
-    auto rooms = RoomService::Open(o, clock_);
-    ASSERT_TRUE(rooms.ok()) << rooms.status();
-    rooms_ = *std::move(rooms);
-    ASSERT_TRUE(rooms_->BootstrapAdmin("alice", "Alice", "alice-password").ok());
-    auto session = rooms_->Login("alice", "alice-password", "127.0.0.1");
-    ASSERT_TRUE(session.ok());
-    session_ = session->token;
-    auto room = rooms_->CreateRoom(session_, "Phones");
-    ASSERT_TRUE(room.ok());
-    room_ = room->id;
-    auto access = rooms_->SetPublic(session_, room_, true);
-    ASSERT_TRUE(access.ok());
-    pin_ = access->pin;
-    auto queue = TaskQueue::Create();
-    ASSERT_TRUE(queue.ok());
-    queue_ = *std::move(queue);
-    auto engine = Engine::Start(*rooms_, Loopback(queue_.get()));
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = *std::move(engine);
+    ASSERT_NO_FATAL_FAILURE(OpenRoomsAsAlice());
+    ASSERT_NO_FATAL_FAILURE(OpenPublicRoom("Phones"));
+    ASSERT_NO_FATAL_FAILURE(StartEngine(/*workers=*/1));
   }
 
   ParticipantId Phone() {
@@ -82,13 +54,6 @@ class ControlPlaneTest : public ::testing::Test {
     EXPECT_TRUE(joined.ok()) << joined.status();
     return joined.ok() ? joined->participant : ParticipantId{};
   }
-
-  ManualClock clock_;
-  std::unique_ptr<RoomService> rooms_;
-  std::unique_ptr<TaskQueue> queue_;
-  std::unique_ptr<Engine> engine_;
-  std::string session_, pin_;
-  RoomId room_{};
 };
 
 TEST_F(ControlPlaneTest, AnExecutorIsRequired) {

@@ -17,11 +17,11 @@
 #include "dial_in/recording_engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "konfero/clock.h"
 #include "konfero/executor.h"
 #include "konfero/room_service.h"
 #include "sip/headers.h"
 #include "sip/parser.h"
+#include "testing/loopback_engine_fixture.h"
 
 namespace konfero::dial_in {
 namespace {
@@ -136,39 +136,16 @@ std::string Brief(const sip::SipMessage& m) {
   return std::to_string(m.status()) + " " + CSeqMethod(m);
 }
 
-class DialInCoreTest : public ::testing::Test {
+class DialInCoreTest : public test_support::LoopbackEngineTest {
  protected:
   void SetUp() override {
-    RoomServiceOptions o;
-    o.password_hash_memory_kib = 8;
-    o.password_hash_iterations = 1;
-    o.dial_in_number = "+49 30 555 0100";
-    auto rooms = RoomService::Open(o, clock_);
-    ASSERT_TRUE(rooms.ok()) << rooms.status();
-    rooms_ = *std::move(rooms);
+    ASSERT_NO_FATAL_FAILURE(OpenRoomsAsAlice());
+    // Alice's bootstrap and login publish nothing: events_ sees all from the room on.
     subscription_ = rooms_->Subscribe(std::nullopt, [this](const Event& e) { events_.push_back(e); });
-    ASSERT_TRUE(rooms_->BootstrapAdmin("alice", "Alice", "alice-password").ok());
-    auto session = rooms_->Login("alice", "alice-password", "127.0.0.1");
-    ASSERT_TRUE(session.ok());
-    session_ = session->token;
-    auto room = rooms_->CreateRoom(session_, "Phones");
-    ASSERT_TRUE(room.ok());
-    room_ = room->id;
-    auto access = rooms_->SetPublic(session_, room_, true);
-    ASSERT_TRUE(access.ok());
-    pin_ = access->pin;
+    ASSERT_NO_FATAL_FAILURE(OpenPublicRoom("Phones"));
     ASSERT_FALSE(pin_.empty());
 
-    auto queue = TaskQueue::Create();
-    ASSERT_TRUE(queue.ok());
-    queue_ = *std::move(queue);
-    Engine::Options eo;
-    eo.bind_address = "127.0.0.1";
-    eo.workers = 1;
-    eo.executor = queue_.get();
-    auto engine = Engine::Start(*rooms_, eo);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = *std::move(engine);
+    ASSERT_NO_FATAL_FAILURE(StartEngine(/*workers=*/1));
     recorder_ = std::make_unique<dial_in_test::RecordingEngine>(*engine_);
 
     DialInNumber number;
@@ -284,18 +261,12 @@ class DialInCoreTest : public ::testing::Test {
     return done();
   }
 
-  ManualClock clock_;
   std::vector<konfero::Event> events_;
-  std::unique_ptr<RoomService> rooms_;
   SubscriptionId subscription_{};
-  std::unique_ptr<TaskQueue> queue_;
-  std::unique_ptr<Engine> engine_;
   std::unique_ptr<dial_in_test::RecordingEngine> recorder_;
   FakeNetwork network_;
   DialInOptions options_;
   std::unique_ptr<DialInCore> core_;
-  std::string session_, pin_;
-  RoomId room_{};
   int64_t now_ = 1'000'000'000;
   sip::Destination peer_ = Udp("127.0.0.1", 5070);
   sip::Destination last_to_;

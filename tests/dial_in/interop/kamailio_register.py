@@ -17,9 +17,6 @@ Exit 0 = pass, 1 = fail, 77 = skipped (no kamailio or config).
 """
 import os
 import queue
-import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -29,27 +26,11 @@ import time
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_CFG = os.path.join(HERE, "..", "..", "sip", "interop", "kamailio_registrar.cfg")
+SIP_INTEROP = os.path.join(HERE, "..", "..", "sip", "interop")
+DEFAULT_CFG = os.path.join(SIP_INTEROP, "kamailio_registrar.cfg")
 
-
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_kamailio(cfg_text, workdir):
-    port = free_udp_port()
-    cfg = cfg_text.replace("5080", str(port))
-    cfg = re.sub(r"^listen=tcp:.*$", "disable_tcp=yes", cfg, flags=re.M)
-    cfg = re.sub(r"^tcp_children=.*$", "", cfg, flags=re.M)
-    path = os.path.join(workdir, "registrar.cfg")
-    with open(path, "w") as f:
-        f.write(cfg)
-    log = open(os.path.join(workdir, "kamailio.log"), "w")
-    kam = subprocess.Popen(["kamailio", "-f", path, "-DD", "-E", "-w", workdir],
-                           stdout=log, stderr=subprocess.STDOUT)
-    return kam, log, port
+sys.path.insert(0, SIP_INTEROP)
+import kamailio_process  # noqa: E402
 
 
 def request_via_kamailio(port, user="alice", timeout=5.0):
@@ -172,45 +153,21 @@ def wrong_password(probe, port):
 
 
 def main():
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    probe = sys.argv[1]
-    cfg_path = sys.argv[2] if len(sys.argv) > 2 else DEFAULT_CFG
-    if shutil.which("kamailio") is None or not os.path.exists(cfg_path):
-        print("kamailio or its config not found: skipped")
-        return 77
-    with open(cfg_path) as f:
-        cfg_text = f.read()
+    probe, cfg_text = kamailio_process.tool_and_config(sys.argv, __doc__, DEFAULT_CFG)
     ok = True
     with tempfile.TemporaryDirectory(prefix="konfero-register-kamailio-") as workdir:
-        kam, log, port = start_kamailio(cfg_text, workdir)
-        try:
-            # kamailio needs a moment to bind: wait until it answers (404: nobody registered).
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    request_via_kamailio(port, "nobody", timeout=0.2)
-                    break
-                except (socket.timeout, ConnectionRefusedError):
-                    if time.monotonic() > deadline or kam.poll() is not None:
-                        raise RuntimeError("kamailio did not answer")
-            ok &= register_and_reach(probe, port)
-            ok &= wrong_password(probe, port)
-        except Exception as e:
-            print(f"  FAIL {e}")
-            ok = False
-        finally:
-            kam.send_signal(signal.SIGTERM)
+        with kamailio_process.running(cfg_text, workdir, "registrar") as kam:
+            port = kam.port
             try:
-                kam.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                kam.kill()
-                kam.wait()
-            log.close()
-            if not ok:
-                with open(os.path.join(workdir, "kamailio.log")) as f:
-                    print("".join(f.readlines()[-30:]))
+                # kamailio needs a moment to bind: wait until it answers (404: nobody registered).
+                kam.wait_until_answers(lambda: request_via_kamailio(port, "nobody", timeout=0.2))
+                ok &= register_and_reach(probe, port)
+                ok &= wrong_password(probe, port)
+            except Exception as e:
+                print(f"  FAIL {e}")
+                ok = False
+        if not ok:
+            print(kamailio_process.log_tail(workdir, "registrar", 30))
     print(f"kamailio registration interop: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 

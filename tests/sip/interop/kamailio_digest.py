@@ -14,23 +14,16 @@ Exit 0 = pass, 1 = fail, 77 = skipped (no kamailio or config).
 """
 import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
+
+import kamailio_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CFG = os.path.join(HERE, "kamailio_registrar.cfg")
-
-
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(sock, port, cseq, call_id, tag, extra=""):
@@ -69,39 +62,24 @@ def answer(tool, challenges, password, uri):
 
 
 def run_variant(tool, cfg_text, name, flags, algorithm, workdir):
-    port = free_udp_port()
-    cfg = cfg_text.replace("5080", str(port))
-    cfg = re.sub(r"^listen=tcp:.*$", "disable_tcp=yes", cfg, flags=re.M)
-    cfg = re.sub(r"^tcp_children=.*$", "", cfg, flags=re.M)
     # www_challenge flag 1 adds qop="auth" (pv_www_authenticate's flags differ:
     # there 1 means "the password is HA1", so they stay 0).
-    cfg = cfg.replace('www_challenge("$td", "0")', f'www_challenge("$td", "{flags}")')
+    cfg = cfg_text.replace('www_challenge("$td", "0")', f'www_challenge("$td", "{flags}")')
     if algorithm:
         cfg = cfg.replace('modparam("usrloc", "db_mode", 0)',
                           f'modparam("usrloc", "db_mode", 0)\n'
                           f'modparam("auth", "algorithm", "{algorithm}")')
-    path = os.path.join(workdir, f"{name}.cfg")
-    with open(path, "w") as f:
-        f.write(cfg)
-    log = open(os.path.join(workdir, f"{name}.log"), "w")
-    kam = subprocess.Popen(["kamailio", "-f", path, "-DD", "-E", "-w", workdir],
-                           stdout=log, stderr=subprocess.STDOUT)
     ok = True
-    try:
+    with kamailio_process.running(cfg, workdir, name) as kam:
+        port = kam.port
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.bind(("127.0.0.1", 0))
             sock.settimeout(0.2)
             call_id = uuid.uuid4().hex
             uri = f"sip:127.0.0.1:{port}"
             # kamailio needs a moment to bind; retry the first REGISTER.
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    status, reply = exchange(sock, port, request(sock, port, 1, call_id, "t1"))
-                    break
-                except (socket.timeout, ConnectionRefusedError):
-                    if time.monotonic() > deadline or kam.poll() is not None:
-                        raise RuntimeError("kamailio did not answer")
+            status, reply = kam.wait_until_answers(
+                lambda: exchange(sock, port, request(sock, port, 1, call_id, "t1")))
             sock.settimeout(5)
             challenges = re.findall(r"^WWW-Authenticate:\s*(.*?)\r$", reply, flags=re.M | re.I)
             print(f"  [{name}] 401 challenge: {challenges}")
@@ -121,28 +99,11 @@ def run_variant(tool, cfg_text, name, flags, algorithm, workdir):
             good = status == 200
             print(f"  {'PASS' if good else 'FAIL'} [{name}] REGISTER alice/alicepw -> {status}")
             ok = ok and good
-    finally:
-        kam.send_signal(signal.SIGTERM)
-        try:
-            kam.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            kam.kill()
-            kam.wait()
-        log.close()
     return ok
 
 
 def main():
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    tool = sys.argv[1]
-    cfg_path = sys.argv[2] if len(sys.argv) > 2 else DEFAULT_CFG
-    if shutil.which("kamailio") is None or not os.path.exists(cfg_path):
-        print("kamailio or its config not found: skipped")
-        return 77
-    with open(cfg_path) as f:
-        cfg_text = f.read()
+    tool, cfg_text = kamailio_process.tool_and_config(sys.argv, __doc__, DEFAULT_CFG)
     ok = True
     with tempfile.TemporaryDirectory(prefix="konfero-digest-kamailio-") as workdir:
         for name, flags, algorithm in (("md5_no_qop", "0", ""), ("md5_qop_auth", "1", ""),
@@ -151,8 +112,7 @@ def main():
                 ok = run_variant(tool, cfg_text, name, flags, algorithm, workdir) and ok
             except Exception as e:  # report and go on with the next variant
                 print(f"  FAIL [{name}] {e}")
-                with open(os.path.join(workdir, f"{name}.log")) as f:
-                    print("".join(f.readlines()[-15:]))
+                print(kamailio_process.log_tail(workdir, name, 15))
                 ok = False
     print(f"kamailio digest interop: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
