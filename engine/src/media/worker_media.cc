@@ -43,8 +43,10 @@ void WorkerMedia::Attach(transport::Worker& worker) {
 void WorkerMedia::Shutdown() {
   KONFERO_DCHECK_RUN_ON(&worker_thread_);
   shut_down_ = true;
-  if (tick_timer_) tick_timer_->cancel();
-  if (housekeeping_timer_) housekeeping_timer_->cancel();
+  // Gone now, on this thread: the worker (and its io_context) is destroyed
+  // before this object, and a timer must not outlive its io_context.
+  tick_timer_.reset();
+  housekeeping_timer_.reset();
   for (auto& [id, entry] : legs_) entry->leg->Close();
   for (auto& [id, call] : calls_) call->leg->Close();
   calls_.clear();
