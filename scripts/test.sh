@@ -3,8 +3,9 @@
 # g++ (warnings are errors, thread contracts checked: KONFERO_DCHECK), runs
 # the GoogleTest suite with CTest, builds it
 # again with clang under ThreadSanitizer and reruns the threaded tests,
-# proves that an outside CMake project can find_package(konfero), and runs
-# the Python tests with pytest last (aiortc and Chromium peers included).
+# proves that an outside CMake project can find_package(konfero), runs
+# the Python tests with pytest (aiortc and Chromium peers included), and
+# last runs the server's tests again against an ASan + UBSan build of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -47,3 +48,18 @@ ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --no-tests=error
 echo "== Python tests (pytest, real WebRTC peers in a loopback-only namespace)"
 PYTHONPATH="$BUILD/bindings/python" bash scripts/netns_run.sh \
   /usr/bin/python3 -m pytest -q tests/python
+
+# The server under AddressSanitizer and UndefinedBehaviorSanitizer: any
+# report ends the process (and so fails the test); leaks are checked when
+# it exits.
+echo "== konfero-server under ASan + UBSan: server tests and browser scenarios"
+CC=clang CXX=clang++ cmake -S . -B "$BUILD-asan" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKONFERO_WERROR=ON -DKONFERO_SANITIZE=address,undefined \
+  -DKONFERO_BUILD_TESTS=OFF -DKONFERO_BUILD_EXAMPLES=ON -DKONFERO_BUILD_FUZZERS=OFF \
+  -DKONFERO_BUILD_PYTHON=OFF -DKONFERO_BUILD_BENCH=OFF >/dev/null
+cmake --build "$BUILD-asan" -j "$JOBS" --target konfero-server
+KONFERO_SERVER="$BUILD-asan/examples/server/konfero-server" \
+  ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+  PYTHONPATH="$BUILD/bindings/python" bash scripts/netns_run.sh \
+  /usr/bin/python3 -m pytest -q tests/python/test_server_smoke.py \
+  tests/python/test_server_limits.py tests/python/test_e2e_browser.py
