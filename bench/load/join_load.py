@@ -83,7 +83,10 @@ async def participant(http, origin, join, freq, timeout=30.0, listen=True):
 async def main(args):
     data = tempfile.mkdtemp(prefix="konfero-load-")
     proc = subprocess.Popen([args.server, "--listen", "127.0.0.1:0", "--data-dir", data,
-                             "--licence-seats", str(args.guests + 5)],
+                             "--licence-seats", str(args.guests + 5),
+                             # every simulated guest comes from 127.0.0.1
+                             "--max-guests-per-address", "0",
+                             "--max-guests-per-room", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peers = []
     try:

@@ -390,7 +390,13 @@ void BindModerationAndChat(py::class_<H>& c) {
             return Unwrap(h.get().ChatHistoryAsMember(session, room));
           },
           py::arg("session"), py::arg("room"),
-          "The room's whole history, for a member.");
+          "The room's whole history, for a member.")
+      .def(
+          "purge_expired_chat",
+          [](H& h) { return Unwrap(h.get().PurgeExpiredChat()); },
+          "Deletes the chat older than options.chat_retention; returns how "
+          "many messages went. open() runs it once; a long-running host "
+          "calls it periodically (konfero-server: hourly).");
 }
 
 void BindLifetimeAndEvents(py::class_<H>& c) {

@@ -232,6 +232,12 @@ void BindOptions(py::module_& m) {
                      "Browser guests open base_url + url_token.")
       .def_readwrite("guest_seats", &O::guest_seats,
                      "Concurrent browser-guest licence seats, server-wide.")
+      .def_readwrite("max_guests_per_address", &O::max_guests_per_address,
+                     "Browser guests at once from one source address (an "
+                     "IPv6 /64 counts as one), over all rooms; a dropped "
+                     "guest counts until it has left. 0: no cap.")
+      .def_readwrite("max_guests_per_room", &O::max_guests_per_room,
+                     "Browser guests at once in one room. 0: no cap.")
       .def_readwrite("pin_digits", &O::pin_digits, "Digits in a PIN, 4-12.")
       .def_readwrite("session_ttl", &O::session_ttl, "Seconds.")
       .def_readwrite("login_limit", &O::login_limit,
@@ -253,13 +259,28 @@ void BindOptions(py::module_& m) {
       .def_readwrite("max_chat_bytes", &O::max_chat_bytes,
                      "Longest chat message in UTF-8 bytes.")
       .def_readwrite("chat_history_limit", &O::chat_history_limit,
-                     "Chat history returned per call, newest last.");
+                     "Chat history returned per call, newest last.")
+      .def_readwrite("chat_burst", &O::chat_burst,
+                     "Chat messages a sender may post in a row before the "
+                     "rate applies (a token bucket). 0: no limit.")
+      .def_readwrite("chat_messages_per_second", &O::chat_messages_per_second,
+                     "The bucket's refill: messages per second per sender.")
+      .def_readwrite("max_chat_messages_per_conference",
+                     &O::max_chat_messages_per_conference,
+                     "Messages kept per conference; a new one past it "
+                     "deletes the oldest. 0: no cap, else at least "
+                     "chat_history_limit.")
+      .def_readwrite("chat_retention", &O::chat_retention,
+                     "Chat older than this is deleted by open() and "
+                     "purge_expired_chat() (seconds). 0: kept forever.");
   DefRepr(m.attr("RoomServiceOptions"),
           {"database", "database_busy_timeout", "dial_in_number", "base_url",
            "guest_seats", "pin_digits", "session_ttl", "login_limit",
            "guest_code_limit", "guest_code_global_limit", "phone_caller_limit",
            "phone_room_limit", "phone_slow_answer_delay", "max_chat_bytes",
-           "chat_history_limit"});
+           "chat_history_limit", "max_guests_per_address",
+           "max_guests_per_room", "chat_burst", "chat_messages_per_second",
+           "max_chat_messages_per_conference", "chat_retention"});
 
   ValueClass<KickOptions>(m, "KickOptions", "How Kick() removes a guest.")
       .def_readwrite("regenerate_access", &KickOptions::regenerate_access,

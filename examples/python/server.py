@@ -37,6 +37,7 @@ import pathlib
 import secrets
 import signal
 import sys
+import time
 
 from aiohttp import WSMsgType, web
 
@@ -47,6 +48,7 @@ DEMO_ROOM = "Demo"
 DEMO_TOKEN_FILE = "demo-room"
 PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 POLL_PERIOD_S = 0.2  # the hub's reconnect graces
+CHAT_PURGE_PERIOD_S = 3600.0  # chat past RoomServiceOptions.chat_retention
 MAX_BODY_BYTES = 64 * 1024
 MAX_FRAME_BYTES = 256 * 1024
 WEB_ROOT = pathlib.Path(__file__).resolve().parents[1] / "server" / "web"
@@ -246,10 +248,15 @@ class Server:
     # ---- The control loop ------------------------------------------------------------
 
     async def poll_forever(self):
-        """Ends the hub's reconnect graces; the engine needs no polling."""
+        """Ends the hub's reconnect graces and purges expired chat hourly
+        (open() purged at start); the engine needs no polling."""
+        next_purge = time.monotonic() + CHAT_PURGE_PERIOD_S
         while True:
             try:
                 self.hub.poll()
+                if time.monotonic() >= next_purge:
+                    next_purge = time.monotonic() + CHAT_PURGE_PERIOD_S
+                    self.service.purge_expired_chat()
             except konfero.Error as error:
                 print(f"poll: {type(error).__name__}: {error}", file=sys.stderr)
             await asyncio.sleep(POLL_PERIOD_S)

@@ -21,6 +21,15 @@ def browser_guest(service, access, name, key=None, source="198.51.100.7"):
         guest_key=key or guest_key(), source=source)
 
 
+def admin_with_public_room(service):
+    """Bootstraps the admin of a fresh service and makes it a public room;
+    returns (Session, RoomInfo, PublicAccess)."""
+    service.bootstrap_admin("admin", "Admin", ADMIN_PASSWORD)
+    session = service.login("admin", ADMIN_PASSWORD, "10.0.0.1")
+    room = service.create_room(session.token, "R")
+    return session, room, service.set_public(session.token, room.id, True)
+
+
 def phone_guest(service, access, caller="+4930555", source="203.0.113.5"):
     """Dials in a phone guest with the room's PIN; returns JoinResult."""
     return service.join_as_phone_guest(pin=access.pin, caller=caller,

@@ -3,7 +3,7 @@
 import pytest
 
 import konfero
-from room_helpers import browser_guest, only
+from room_helpers import ADMIN_PASSWORD, admin_with_public_room, browser_guest, only
 
 Role = konfero.ParticipantRole
 
@@ -86,3 +86,25 @@ def test_non_member_cannot_read_or_post(service, admin, public_room):
         service.post_chat_as_member(carol.token, room.id, "let me in")
     with pytest.raises(konfero.NotFoundError, match=f"room {room.id} not found"):
         service.chat_history_as_member(carol.token, room.id)
+
+
+def test_chat_is_rate_limited_per_sender_and_expires(clock):
+    opts = konfero.RoomServiceOptions(chat_burst=2, chat_messages_per_second=1,
+                                      chat_retention=86400)
+    with konfero.RoomService.open(opts, clock) as svc:
+        session, room, _ = admin_with_public_room(svc)
+        svc.post_chat_as_member(session.token, room.id, "one")
+        svc.post_chat_as_member(session.token, room.id, "two")
+        with pytest.raises(konfero.ResourceExhaustedError, match="wait 1.0 s"):
+            svc.post_chat_as_member(session.token, room.id, "three")
+        clock.advance(1)
+        svc.post_chat_as_member(session.token, room.id, "three")
+        assert texts(svc.chat_history_as_member(session.token, room.id)) == \
+            ["one", "two", "three"]
+
+        clock.advance(86400)
+        session = svc.login("admin", ADMIN_PASSWORD, "10.0.0.1")  # expired
+        svc.post_chat_as_member(session.token, room.id, "a day later")
+        assert svc.purge_expired_chat() == 2  # "three" is exactly a day old
+        assert texts(svc.chat_history_as_member(session.token, room.id)) == \
+            ["three", "a day later"]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import konfero
-from room_helpers import browser_guest, phone_guest
+from room_helpers import admin_with_public_room, browser_guest, phone_guest
 
 
 @pytest.fixture
@@ -79,11 +79,28 @@ def test_making_the_room_private_frees_the_seats(service, admin, public_room):
 def test_zero_seats_admit_no_browser_guest(clock):
     opts = konfero.RoomServiceOptions(guest_seats=0)
     with konfero.RoomService.open(opts, clock) as svc:
-        svc.bootstrap_admin("admin", "Admin", "admin-pass-123")
-        session = svc.login("admin", "admin-pass-123", "10.0.0.1")
-        room = svc.create_room(session.token, "R")
-        access = svc.set_public(session.token, room.id, True)
+        _, _, access = admin_with_public_room(svc)
         with pytest.raises(konfero.ResourceExhaustedError):
             browser_guest(svc, access, "Nobody")
         assert phone_guest(svc, access).role == \
             konfero.ParticipantRole.PHONE_GUEST
+
+
+def test_guests_are_capped_per_address_and_per_room(clock):
+    opts = konfero.RoomServiceOptions(guest_seats=10, max_guests_per_address=1,
+                                      max_guests_per_room=2)
+    with konfero.RoomService.open(opts, clock) as svc:
+        _, _, access = admin_with_public_room(svc)
+        first = browser_guest(svc, access, "First", source="203.0.113.7")
+        with pytest.raises(konfero.ResourceExhaustedError,
+                           match="network address"):
+            browser_guest(svc, access, "Same address", source="203.0.113.7")
+        browser_guest(svc, access, "Second", source="198.51.100.1")
+        with pytest.raises(konfero.ResourceExhaustedError, match="room is full"):
+            browser_guest(svc, access, "Third", source="198.51.100.2")
+        # Not the licence: seats are free; phone guests still get in.
+        assert svc.guest_seats_in_use == 2
+        assert phone_guest(svc, access).role == \
+            konfero.ParticipantRole.PHONE_GUEST
+        svc.disconnect(first.participant)
+        browser_guest(svc, access, "Back", source="203.0.113.7")

@@ -1,5 +1,6 @@
 // Tests of rooms/rate_limiter.h: failures per key within a window lock the
-// key for the lockout, measured on a ManualClock.
+// key for the lockout; a token bucket per key allows a burst, then a rate.
+// All on a ManualClock.
 #include "rooms/rate_limiter.h"
 
 #include <string>
@@ -173,6 +174,86 @@ TEST(FailureLimiterTest, ExpiredEntriesAreDroppedBeforeAnythingIsEvicted) {
   clock.Advance(absl::Minutes(1));
   limiter.RecordFailure("d");
   EXPECT_EQ(limiter.tracked_keys(), 1u);
+}
+
+// ---- TokenBucket ------------------------------------------------------------
+
+bool Allowed(const TokenBucket& bucket, std::string_view key) {
+  return bucket.Check(key, "chat messages").ok();
+}
+
+// Takes tokens while Check allows, up to `max`; returns how many.
+int Drain(TokenBucket& bucket, std::string_view key, int max = 1000) {
+  int n = 0;
+  while (n < max && Allowed(bucket, key)) {
+    bucket.Take(key);
+    ++n;
+  }
+  return n;
+}
+
+TEST(TokenBucketTest, ABurstThenOneTokenPerInterval) {
+  ManualClock clock;
+  TokenBucket bucket(10, 2.0, clock);
+  EXPECT_EQ(Drain(bucket, "k"), 10);
+  absl::Status refused = bucket.Check("k", "chat messages");
+  EXPECT_TRUE(absl::IsResourceExhausted(refused)) << refused;
+  EXPECT_THAT(std::string(refused.message()),
+              ::testing::HasSubstr("too many chat messages in a row: wait 0.5 s"));
+  clock.Advance(absl::Milliseconds(250));
+  EXPECT_THAT(std::string(bucket.Check("k", "chat messages").message()),
+              ::testing::HasSubstr("wait 0.3 s"));  // 0.25 s, rounded up
+  clock.Advance(absl::Milliseconds(250));
+  EXPECT_EQ(Drain(bucket, "k"), 1);
+  clock.Advance(absl::Seconds(2));
+  EXPECT_EQ(Drain(bucket, "k"), 4);
+}
+
+TEST(TokenBucketTest, ARestRefillsNoMoreThanTheBurst) {
+  ManualClock clock;
+  TokenBucket bucket(3, 1.0, clock);
+  EXPECT_EQ(Drain(bucket, "k"), 3);
+  clock.Advance(absl::Hours(1));
+  EXPECT_EQ(Drain(bucket, "k"), 3);
+}
+
+TEST(TokenBucketTest, CheckAloneTakesNothing) {
+  ManualClock clock;
+  TokenBucket bucket(2, 1.0, clock);
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(Allowed(bucket, "k"));
+  EXPECT_EQ(bucket.tracked_keys(), 0u);
+  EXPECT_EQ(Drain(bucket, "k"), 2);
+}
+
+TEST(TokenBucketTest, KeysHaveBucketsOfTheirOwn) {
+  ManualClock clock;
+  TokenBucket bucket(2, 1.0, clock);
+  EXPECT_EQ(Drain(bucket, "a"), 2);
+  EXPECT_EQ(Drain(bucket, "b"), 2);
+  EXPECT_FALSE(Allowed(bucket, "a"));
+}
+
+TEST(TokenBucketTest, BurstZeroIsNoLimit) {
+  ManualClock clock;
+  TokenBucket bucket(0, 0.0, clock);
+  EXPECT_EQ(Drain(bucket, "k", 500), 500);
+  EXPECT_EQ(bucket.tracked_keys(), 0u);
+}
+
+TEST(TokenBucketTest, MemoryStaysBoundedAndFullBucketsGoFirst) {
+  ManualClock clock;
+  TokenBucket bucket(2, 1.0, clock, /*max_keys=*/2);
+  bucket.Take("a");
+  clock.Advance(absl::Seconds(5));  // "a" is full again: it needs no entry
+  bucket.Take("b");
+  bucket.Take("b");
+  bucket.Take("c");  // drops "a", keeps "b" (empty)
+  EXPECT_EQ(bucket.tracked_keys(), 2u);
+  EXPECT_FALSE(Allowed(bucket, "b"));
+  // Still full with no full bucket: the one nearest to full goes ("c").
+  bucket.Take("d");
+  EXPECT_EQ(bucket.tracked_keys(), 2u);
+  EXPECT_FALSE(Allowed(bucket, "b"));
 }
 
 }  // namespace

@@ -2,10 +2,14 @@
 // room_service_moderation_test.cc, room_service_persistence_test.cc,
 // room_service_phone_test.cc and the others of that binary): a
 // service on an in-memory database with a manual clock, alice (admin) and
-// bob (member) in room_, and the events it published.
+// bob (member) in room_, and the events it published; RoomServiceFileTest
+// the same on a database file.
 #ifndef KONFERO_TESTS_ROOMS_ROOM_SERVICE_FIXTURE_H_
 #define KONFERO_TESTS_ROOMS_ROOM_SERVICE_FIXTURE_H_
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -91,6 +95,37 @@ class RoomServiceTest : public ::testing::Test {
   std::vector<Event> events_;
   std::string alice_, bob_;
   RoomId room_{};
+};
+
+// The same on a database file in a fresh temporary directory, which a test
+// may reopen (a restart) or open with connections of its own. Configure()
+// adjusts the options first.
+class RoomServiceFileTest : public RoomServiceTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("konfero-rooms-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    options_ = TestOptions();
+    options_.database = (dir_ / "konfero.db").string();
+    options_.database_busy_timeout = absl::Milliseconds(10);
+    Configure(options_);
+    Open(options_);
+  }
+  void TearDown() override {
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  virtual void Configure(RoomServiceOptions&) {}
+  void Reopen() {
+    service_.reset();
+    Open(options_);
+  }
+
+  std::filesystem::path dir_;
+  RoomServiceOptions options_;
 };
 
 

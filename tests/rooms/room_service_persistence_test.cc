@@ -22,32 +22,6 @@ using ::testing::HasSubstr;
 
 // ---- Persistence -------------------------------------------------------------------
 
-class RoomServiceFileTest : public RoomServiceTest {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("konfero-rooms-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    options_ = TestOptions();
-    options_.database = (dir_ / "konfero.db").string();
-    options_.database_busy_timeout = absl::Milliseconds(10);
-    Open(options_);
-  }
-  void TearDown() override {
-    service_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    service_.reset();
-    Open(options_);
-  }
-
-  std::filesystem::path dir_;
-  RoomServiceOptions options_;
-};
-
 TEST_F(RoomServiceFileTest, UsersRoomsMembersAccessAndChatSurviveARestart) {
   SetUpUsersAndRoom();
   const PublicAccess a = MakePublic();

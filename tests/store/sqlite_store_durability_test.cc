@@ -179,6 +179,15 @@ class SqliteStoreFileTest : public ::testing::Test {
     return store.ok() ? std::move(*store) : nullptr;
   }
 
+  // From now on every deletion of a chat message fails ("refused by test"),
+  // whichever statement it is part of.
+  void RefuseChatDeletes() {
+    RawDb other(path_);
+    other.Exec(
+        "CREATE TRIGGER refuse_chat_delete BEFORE DELETE ON chat_messages "
+        "BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
+  }
+
   // A user, a public room with two members, chat in two conferences, and a
   // room made private.
   void Populate(Store& store) {
@@ -223,7 +232,7 @@ TEST_F(SqliteStoreFileTest, DataSurvivesCloseAndReopen) {
   }
   std::unique_ptr<Store> reopened = Open();
   ASSERT_NE(reopened, nullptr);
-  EXPECT_EQ(reopened->schema_version(), 3);
+  EXPECT_EQ(reopened->schema_version(), 4);
   EXPECT_THAT(before, HasSubstr("room 2 Closed members 1 revoked tok-closed\n"));
   EXPECT_EQ(Dump(*reopened), before);
   EXPECT_EQ(reopened->MaxConferenceId(RoomId{1}).value_or(-1), 2);
@@ -234,7 +243,7 @@ TEST_F(SqliteStoreFileTest, FileDatabaseUsesWriteAheadLogging) {
   ASSERT_NE(store, nullptr);
   RawDb raw(path_);
   EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "4");
 }
 
 TEST_F(SqliteStoreFileTest, DatabaseFilesAreReadableByTheirOwnerOnly) {
@@ -280,7 +289,7 @@ TEST_F(SqliteStoreFileTest, Version1DatabaseIsMigratedAndKeepsItsData) {
 
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 3);
+  EXPECT_EQ(store->schema_version(), 4);
   EXPECT_EQ(Dump(*store),
             "user 1 alice Alice h admin\n"
             "room 1 Old room members 1 access 1234 tok\n"
@@ -291,10 +300,12 @@ TEST_F(SqliteStoreFileTest, Version1DatabaseIsMigratedAndKeepsItsData) {
   EXPECT_EQ(*room, RoomId{2});
 
   RawDb raw(path_);
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "3");
-  EXPECT_EQ(raw.One("SELECT name FROM sqlite_master WHERE type = 'index' "
-                    "AND tbl_name = 'chat_messages' AND sql IS NOT NULL"),
-            "chat_messages_by_conference");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.Rows("SELECT name FROM sqlite_master WHERE type = 'index' "
+                     "AND tbl_name = 'chat_messages' AND sql IS NOT NULL "
+                     "ORDER BY name"),
+            (std::vector<std::string>{"chat_messages_by_conference",
+                                      "chat_messages_by_time"}));
   // The migrated database remembers revoked links like a fresh one.
   ASSERT_TRUE(store->RevokeAccess(RoomId{1}).ok());
   EXPECT_EQ(raw.One("SELECT room_id, url_token FROM room_revoked_url"), "1|tok");
@@ -317,7 +328,7 @@ TEST_F(SqliteStoreFileTest, Version2DatabaseIsMigratedAndKeepsItsAccess) {
   }
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 3);
+  EXPECT_EQ(store->schema_version(), 4);
   // A room that went private before the upgrade remembers no link: a guest
   // with it is told the link is not valid, as before.
   EXPECT_EQ(Dump(*store),
@@ -431,6 +442,8 @@ TEST_F(SqliteStoreFileTest, WritesWhileLockedAreUnavailableAndChangeNothing) {
                                          .sent_at = absl::FromUnixMicros(8)})
                     .status(),
                 "InsertChat");
+  expect_locked(store->DeleteChatBefore(absl::InfiniteFuture()).status(),
+                "DeleteChatBefore");
   // WAL: readers are not blocked by the writer.
   EXPECT_EQ(Dump(*store), before);
 
@@ -445,17 +458,35 @@ TEST_F(SqliteStoreFileTest, DeleteRoomThatFailsHalfwayChangesNothing) {
   ASSERT_NE(store, nullptr);
   Populate(*store);
   const std::string before = Dump(*store);
-  {
-    // The cascade fails on the chat, after deleting whatever of members
-    // and access it reached first.
-    RawDb other(path_);
-    other.Exec(
-        "CREATE TRIGGER refuse_chat_delete BEFORE DELETE ON chat_messages "
-        "BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
-  }
+  // The cascade fails on the chat, after deleting whatever of members and
+  // access it reached first.
+  RefuseChatDeletes();
   absl::Status s = store->DeleteRoom(RoomId{1});
   EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << s;
   EXPECT_THAT(s.message(), HasSubstr("refused by test"));
+  EXPECT_EQ(Dump(*store), before);
+}
+
+TEST_F(SqliteStoreFileTest, AChatInsertWhoseTrimFailsInsertsNothing) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  Populate(*store);
+  const std::string before = Dump(*store);
+  RefuseChatDeletes();
+  // Keeping one message of the conference means deleting the older ones.
+  absl::StatusOr<int64_t> id = store->InsertChat(
+      NewChat{.room = RoomId{1},
+              .conference_id = 2,
+              .sender_user = std::nullopt,
+              .sender_name = "Guest",
+              .sender_role = ParticipantRole::kBrowserGuest,
+              .text = "new",
+              .sent_at = absl::FromUnixMicros(9)},
+      /*keep_per_conference=*/1);
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kInternal) << id.status();
+  EXPECT_EQ(Dump(*store), before);
+  EXPECT_EQ(store->DeleteChatBefore(absl::InfiniteFuture()).status().code(),
+            absl::StatusCode::kInternal);
   EXPECT_EQ(Dump(*store), before);
 }
 

@@ -44,15 +44,27 @@ class SqliteStoreTest : public ::testing::Test {
     return id.value_or(RoomId{-1});
   }
 
-  int64_t AddChat(RoomId room, int64_t conference, const std::string& text) {
-    absl::StatusOr<int64_t> id = store_->InsertChat(
+  // A guest's message; its id, or the store's error.
+  absl::StatusOr<int64_t> InsertChat(
+      RoomId room, int64_t conference, const std::string& text,
+      absl::Time sent_at = absl::FromUnixSeconds(1700000000),
+      int keep_per_conference = 0) {
+    return store_->InsertChat(
         NewChat{.room = room,
                 .conference_id = conference,
                 .sender_user = std::nullopt,
                 .sender_name = "Guest",
                 .sender_role = ParticipantRole::kBrowserGuest,
                 .text = text,
-                .sent_at = absl::FromUnixSeconds(1700000000)});
+                .sent_at = sent_at},
+        keep_per_conference);
+  }
+
+  int64_t AddChat(RoomId room, int64_t conference, const std::string& text,
+                  absl::Time sent_at = absl::FromUnixSeconds(1700000000),
+                  int keep_per_conference = 0) {
+    absl::StatusOr<int64_t> id =
+        InsertChat(room, conference, text, sent_at, keep_per_conference);
     EXPECT_TRUE(id.ok()) << id.status();
     return id.value_or(-1);
   }
@@ -80,7 +92,7 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, FreshDatabaseIsAtTheLatestSchemaVersion) {
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
 }
 
 // ---- users ----
@@ -488,6 +500,48 @@ TEST_F(SqliteStoreTest, ChatInUnknownRoomOrFromUnknownUserIsNotFound) {
   EXPECT_EQ(no_user.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(no_user.status().message(), HasSubstr("user 76"));
   EXPECT_THAT(ChatTexts(room, std::nullopt), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, InsertChatKeepsTheNewestOfItsConferenceUpToTheCap) {
+  UserId alice = AddUser("alice");
+  RoomId room = AddRoom("Chat", alice);
+  RoomId other = AddRoom("Other", alice);
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  AddChat(room, 2, "other conference", t, 3);
+  AddChat(other, 1, "other room", t, 3);
+  for (const char* text : {"1", "2", "3", "4", "5"}) AddChat(room, 1, text, t, 3);
+  EXPECT_THAT(ChatTexts(room, 1), ElementsAre("3", "4", "5"));
+  EXPECT_THAT(ChatTexts(room, 2), ElementsAre("other conference"));
+  EXPECT_THAT(ChatTexts(other, 1), ElementsAre("other room"));
+  // Without a cap nothing goes.
+  AddChat(room, 1, "6", t, 0);
+  EXPECT_THAT(ChatTexts(room, 1), ElementsAre("3", "4", "5", "6"));
+}
+
+TEST_F(SqliteStoreTest, InsertChatWithANegativeCapIsInvalidAndInsertsNothing) {
+  UserId alice = AddUser("alice");
+  RoomId room = AddRoom("Chat", alice);
+  absl::StatusOr<int64_t> id =
+      InsertChat(room, 1, "t", absl::FromUnixSeconds(1700000000), -1);
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ChatTexts(room, std::nullopt), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, DeleteChatBeforeDeletesOnlyOlderMessages) {
+  UserId alice = AddUser("alice");
+  RoomId room = AddRoom("Chat", alice);
+  RoomId other = AddRoom("Other", alice);
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  AddChat(room, 1, "old", t - absl::Seconds(1));
+  AddChat(other, 7, "old elsewhere", t - absl::Hours(24 * 400));
+  AddChat(room, 1, "at the cutoff", t);
+  AddChat(room, 2, "new", t + absl::Seconds(1));
+  absl::StatusOr<int64_t> deleted = store_->DeleteChatBefore(t);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 2);
+  EXPECT_THAT(ChatTexts(room, std::nullopt), ElementsAre("at the cutoff", "new"));
+  EXPECT_THAT(ChatTexts(other, std::nullopt), IsEmpty());
+  EXPECT_EQ(store_->DeleteChatBefore(t).value_or(-1), 0);
 }
 
 TEST_F(SqliteStoreTest, MaxConferenceIdIsTheHighestOfTheRoomOrZero) {

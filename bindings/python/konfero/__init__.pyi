@@ -224,6 +224,12 @@ class RoomServiceOptions:
     phone_slow_answer_delay: float
     max_chat_bytes: int
     chat_history_limit: int
+    max_guests_per_address: int
+    max_guests_per_room: int
+    chat_burst: int
+    chat_messages_per_second: float
+    max_chat_messages_per_conference: int
+    chat_retention: float
     def __init__(self, *, database: str = ":memory:",
                  database_busy_timeout: Duration = 2.0,
                  dial_in_number: str = "",
@@ -236,7 +242,13 @@ class RoomServiceOptions:
                  phone_room_limit: RateLimit = ...,
                  phone_slow_answer_delay: Duration = 20.0,
                  max_chat_bytes: int = 4000,
-                 chat_history_limit: int = 500) -> None: ...
+                 chat_history_limit: int = 500,
+                 max_guests_per_address: int = 20,
+                 max_guests_per_room: int = 100,
+                 chat_burst: int = 10,
+                 chat_messages_per_second: float = 2.0,
+                 max_chat_messages_per_conference: int = 2000,
+                 chat_retention: Duration = 2592000.0) -> None: ...
 
 class RoomStats:
     """Counts over the whole service (RoomService.get_stats()); read-only."""
@@ -466,6 +478,7 @@ class RoomService:
     def post_chat_as_member(self, session: str, room: int, text: str) -> ChatMessage: ...
     def chat_history(self, reader: int) -> list[ChatMessage]: ...
     def chat_history_as_member(self, session: str, room: int) -> list[ChatMessage]: ...
+    def purge_expired_chat(self) -> int: ...
 
     # Licences and events
     @property

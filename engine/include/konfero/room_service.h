@@ -19,9 +19,10 @@
 // Unauthenticated (no or expired session, wrong password), PermissionDenied
 // (not allowed: not a member, a guest kicking, a banned guest),
 // NotFound, AlreadyExists, FailedPrecondition (room private, not in a
-// conference), ResourceExhausted (no licence seat, too many attempts) and
-// Internal/Unavailable (the database failed). A call that fails changes
-// nothing, neither in memory nor in the database.
+// conference), ResourceExhausted (no licence seat, a guest cap reached, too
+// many attempts, chat too fast) and Internal/Unavailable (the database
+// failed). A call that fails changes nothing, neither in memory nor in the
+// database.
 //
 // Thread contract: a RoomService is not thread-safe. All calls, and all
 // subscriber callbacks, happen on the one thread that drives it (the control
@@ -29,7 +30,7 @@
 // may call back into the service, and the events that causes are delivered
 // after the current ones, in order. Cross-thread users post commands to that
 // thread; the only state shared with other threads is the guest licence pool,
-// which is lock-free.
+// which is lock-free, and the per-address guest count (a mutex).
 #ifndef KONFERO_ROOM_SERVICE_H_
 #define KONFERO_ROOM_SERVICE_H_
 
@@ -70,6 +71,14 @@ struct RoomServiceOptions {
   std::string base_url = "http://127.0.0.1:8080/join/";
   // Concurrent browser-guest licence seats, server-wide (0 = no guests).
   int guest_seats = 10;
+  // Browser guests present at once from one source address, over all rooms
+  // (an IPv6 address counts by its /64 prefix); 0 = no cap. A guest whose
+  // connection dropped counts until it has left (the signalling hub keeps it
+  // through its reconnect grace). Phone guests do not count.
+  int max_guests_per_address = 20;
+  // Browser guests present at once in one room; 0 = no cap. Counted like
+  // max_guests_per_address.
+  int max_guests_per_room = 100;
   // Digits in a PIN, 4 to 12.
   int pin_digits = 6;
   absl::Duration session_ttl = absl::Hours(12);
@@ -102,6 +111,21 @@ struct RoomServiceOptions {
   int max_chat_bytes = 4000;
   // Chat history returned per call, newest last.
   int chat_history_limit = 500;
+  // Chat messages per sender, as a token bucket: a burst of `chat_burst`
+  // messages, then `chat_messages_per_second`. A post past it is refused
+  // (ResourceExhausted, naming the wait) and changes nothing. Guests count
+  // per participant, members per user (in a conference and outside it
+  // alike). chat_burst 0 = no limit.
+  int chat_burst = 10;
+  double chat_messages_per_second = 2;
+  // Messages kept per conference; past it, each new message deletes the
+  // conference's oldest. 0 = no cap; else at least chat_history_limit, so
+  // that nothing a reader could still be shown is ever deleted.
+  int max_chat_messages_per_conference = 2000;
+  // Chat messages older than this are deleted: by Open, and by
+  // PurgeExpiredChat, which the host calls periodically (konfero-server:
+  // hourly). Zero = keep forever.
+  absl::Duration chat_retention = absl::Hours(24 * 30);
 };
 
 struct KickOptions {
@@ -160,6 +184,13 @@ struct RoomStats {
   int guest_seats_in_use = 0;
   int guest_seats_total = 0;
 };
+
+// True for a join refused because the room or the guest's source address
+// already has its most browser guests (max_guests_per_room,
+// max_guests_per_address), as opposed to no licence seat or a lockout: the
+// same ResourceExhausted code, told apart for callers that answer each
+// differently (the signalling protocol's join codes).
+bool IsGuestLimitError(const absl::Status& status);
 
 using EventCallback = std::function<void(const Event&)>;
 enum class SubscriptionId : uint64_t {};
@@ -249,15 +280,18 @@ class RoomService {
   // NotFound for an unknown token (never issued, replaced by a
   // regeneration, or of a deleted room); FailedPrecondition "room is not
   // public" for the token of a room made private (see SetPublic);
-  // PermissionDenied if the guest key is barred; ResourceExhausted if no
-  // licence seat is free or the source is locked out; InvalidArgument for
-  // a malformed request (an empty token or one over 64 bytes, a bad name,
-  // key or source). URL tokens are looked up through an HMAC-keyed index
-  // and compared in constant time. An unknown token counts as a failure
-  // against the source's guest_code_limit; the token of a private room does
-  // not (it was handed out, not guessed: a guest reloading the page must not
-  // lock out the colleagues behind the same address), but a locked-out
-  // source is refused before any token is looked at.
+  // PermissionDenied if the guest key is barred; ResourceExhausted if the
+  // room or the source address has its most browser guests
+  // (max_guests_per_room, max_guests_per_address: IsGuestLimitError tells
+  // these apart), if no licence seat is free, or if the source is locked
+  // out; InvalidArgument for a malformed request (an empty token or one over
+  // 64 bytes, a bad name, key or source). URL tokens are looked up through
+  // an HMAC-keyed index and compared in constant time. An unknown token
+  // counts as a failure against the source's guest_code_limit; the token of
+  // a private room does not (it was handed out, not guessed: a guest
+  // reloading the page must not lock out the colleagues behind the same
+  // address), but a locked-out source is refused before any token is looked
+  // at.
   virtual absl::StatusOr<JoinResult> JoinAsBrowserGuest(
       const BrowserGuestJoin& join) = 0;
   // What `url_token` opens, for the guest page before it asks for a name:
@@ -324,9 +358,14 @@ class RoomService {
 
   // ---- Chat ------------------------------------------------------------------
   // A participant posts; guests only while the conference is running.
+  // ResourceExhausted, naming the wait, past the sender's chat rate
+  // (chat_burst, chat_messages_per_second); the refused post changes
+  // nothing. When the conference holds max_chat_messages_per_conference
+  // messages, the new one replaces its oldest.
   virtual absl::StatusOr<ChatMessage> PostChat(ParticipantId sender,
                                                std::string_view text) = 0;
-  // A member posts to the room without being in a conference.
+  // A member posts to the room without being in a conference; the same rate
+  // and cap (the member's rate is shared with PostChat as a moderator).
   virtual absl::StatusOr<ChatMessage> PostChatAsMember(
       std::string_view session, RoomId room, std::string_view text) = 0;
   // Members: the room's whole history. Guests: their conference only.
@@ -334,6 +373,11 @@ class RoomService {
       ParticipantId reader) = 0;
   virtual absl::StatusOr<std::vector<ChatMessage>> ChatHistoryAsMember(
       std::string_view session, RoomId room) = 0;
+  // Deletes every chat message older than options.chat_retention (none if
+  // it is zero) and returns how many. Open() runs it once; the host calls it
+  // periodically on the driving thread (konfero-server: hourly). A database
+  // failure deletes nothing.
+  virtual absl::StatusOr<int64_t> PurgeExpiredChat() = 0;
 
   // ---- Licences and events -----------------------------------------------------
   virtual int guest_seats_total() const = 0;

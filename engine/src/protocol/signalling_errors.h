@@ -39,6 +39,8 @@ inline constexpr std::string_view kNoLicence = "no_licence";
 inline constexpr std::string_view kBanned = "banned";
 inline constexpr std::string_view kRoomNotFound = "room_not_found";
 inline constexpr std::string_view kRateLimited = "rate_limited";
+// The room or the guest's address has its most browser guests at once.
+inline constexpr std::string_view kGuestLimit = "guest_limit";
 }  // namespace codes
 
 // An error frame's code and English message.

@@ -70,7 +70,9 @@ bool Conference::Remove(ParticipantId id, LeaveReason reason) {
     case ParticipantRole::kBrowserGuest: --guests_; --browser_guests_; break;
     case ParticipantRole::kPhoneGuest: --guests_; break;
   }
-  gone.seat.reset();  // the seat is free before anyone hears of the leave
+  // The seat and the address slot are free before anyone hears of the leave.
+  gone.seat.reset();
+  gone.address_slot.reset();
   Emit(ParticipantLeft{gone.info.id, gone.info.role, gone.info.display_name,
                        reason});
   UpdateLifecycle();

@@ -7,8 +7,8 @@
 // is told who joins and leaves (already authorised by the RoomService),
 // derives the state from who is present, and reports every change to its
 // Listener. That makes it the unit a media worker can own later: commands in,
-// events out, no shared state but the lock-free licence seats its guests
-// hold.
+// events out, no shared state but the licence seats and address slots its
+// guests hold (both safe from any thread).
 //
 // Thread contract: one thread, the one that owns the Conference.
 #ifndef KONFERO_ROOMS_CONFERENCE_H_
@@ -23,6 +23,7 @@
 
 #include "konfero/events.h"
 #include "konfero/room_types.h"
+#include "rooms/address_quota.h"
 #include "rooms/licence_pool.h"
 
 namespace konfero::rooms {
@@ -34,6 +35,8 @@ struct Participant {
   std::string guest_key;
   // Held by browser guests only; returned to the pool when destroyed.
   std::optional<LicenceSeat> seat;
+  // Browser guests only: their place in their source address's quota.
+  std::optional<AddressSlot> address_slot;
 };
 
 class Conference {

@@ -1,14 +1,32 @@
-// room_service_chat.cc: chat messages, persisted, and their history.
+// room_service_chat.cc: chat messages, persisted, and their history; the
+// sender's rate, the cap per conference and the retention purge.
 #include "absl/strings/str_cat.h"
 #include "rooms/room_service_impl.h"
 #include "rooms/validation.h"
 
 namespace konfero::rooms {
+namespace {
+constexpr char kChatMessages[] = "chat messages";
+
+std::string GuestRateKey(ParticipantId participant) {
+  return absl::StrCat("participant:", ToInt(participant));
+}
+std::string MemberRateKey(UserId user) {
+  return absl::StrCat("user:", ToInt(user));
+}
+}  // namespace
 
 absl::StatusOr<ChatMessage> RoomServiceImpl::StoreAndPublishChat(
-    store::NewChat chat) {
-  absl::StatusOr<int64_t> id = store_->InsertChat(chat);
+    store::NewChat chat, std::string_view rate_key) {
+  // Checked before and taken after the write, so a refused or failed post
+  // costs no token.
+  if (absl::Status s = chat_rate_.Check(rate_key, kChatMessages); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<int64_t> id =
+      store_->InsertChat(chat, options_.max_chat_messages_per_conference);
   if (!id.ok()) return id.status();
+  chat_rate_.Take(rate_key);
   ChatMessage message{*id,           chat.room,        chat.conference_id,
                       chat.sender_user, chat.sender_name, chat.sender_role,
                       std::move(chat.text), chat.sent_at};
@@ -37,7 +55,10 @@ absl::StatusOr<ChatMessage> RoomServiceImpl::PostChat(ParticipantId sender,
                       participant->info.role,
                       std::string(text),
                       clock_.Now()};
-  return StoreAndPublishChat(std::move(chat));
+  const std::string rate_key = participant->info.user
+                                   ? MemberRateKey(*participant->info.user)
+                                   : GuestRateKey(sender);
+  return StoreAndPublishChat(std::move(chat), rate_key);
 }
 
 absl::StatusOr<ChatMessage> RoomServiceImpl::PostChatAsMember(
@@ -58,7 +79,7 @@ absl::StatusOr<ChatMessage> RoomServiceImpl::PostChatAsMember(
                       ParticipantRole::kModerator,
                       std::string(text),
                       clock_.Now()};
-  return StoreAndPublishChat(std::move(chat));
+  return StoreAndPublishChat(std::move(chat), MemberRateKey(user->id));
 }
 
 absl::StatusOr<std::vector<ChatMessage>> RoomServiceImpl::ChatHistory(
@@ -79,6 +100,11 @@ absl::StatusOr<std::vector<ChatMessage>> RoomServiceImpl::ChatHistoryAsMember(
       MemberOfRoom(session, room);
   if (!member.ok()) return member.status();
   return store_->LoadChat(room, std::nullopt, options_.chat_history_limit);
+}
+
+absl::StatusOr<int64_t> RoomServiceImpl::PurgeExpiredChat() {
+  if (options_.chat_retention == absl::ZeroDuration()) return 0;
+  return store_->DeleteChatBefore(clock_.Now() - options_.chat_retention);
 }
 
 }  // namespace konfero::rooms

@@ -19,6 +19,7 @@
 #include "crypto/password_hash.h"
 #include "crypto/secrets.h"
 #include "konfero/room_service.h"
+#include "rooms/address_quota.h"
 #include "rooms/conference.h"
 #include "rooms/event_bus.h"
 #include "rooms/licence_pool.h"
@@ -129,6 +130,7 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
       ParticipantId reader) override;
   absl::StatusOr<std::vector<ChatMessage>> ChatHistoryAsMember(
       std::string_view session, RoomId room) override;
+  absl::StatusOr<int64_t> PurgeExpiredChat() override;
 
   int guest_seats_total() const override { return licences_.capacity(); }
   int guest_seats_in_use() const override { return licences_.in_use(); }
@@ -177,8 +179,11 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   // to be slowed (room_service_presence.cc).
   absl::StatusOr<JoinResult> DecidePhoneJoin(const PhoneGuestJoin& join,
                                              absl::Duration& answer_delay);
-  // Persists the message, then announces it.
-  absl::StatusOr<ChatMessage> StoreAndPublishChat(store::NewChat chat);
+  // Checks the sender's chat rate (`rate_key`), persists the message
+  // (trimming its conference to the cap), takes the sender's token, then
+  // announces it.
+  absl::StatusOr<ChatMessage> StoreAndPublishChat(store::NewChat chat,
+                                                  std::string_view rate_key);
   ParticipantId NextParticipantId() { return ParticipantId{next_participant_++}; }
   crypto::PasswordHashCost hash_cost() const;
   static UserInfo ToUserInfo(const store::StoredUser& u);
@@ -188,7 +193,10 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   RandomSource& random_;
   std::unique_ptr<store::Store> store_;
   EventBus bus_;
+  // Both outlive the participants (declared before rooms_) whose seats and
+  // address slots return to them.
   LicencePool licences_;
+  AddressQuota guests_per_address_;
 
   FailureLimiter login_failures_;
   // Wrong PINs and URL tokens per source; wrong PINs per caller id, per
@@ -197,6 +205,9 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   FailureLimiter caller_code_failures_;
   FailureLimiter room_code_failures_;
   FailureLimiter global_code_failures_;
+  // Chat messages per sender: "participant:<id>" for guests, "user:<id>"
+  // for members (PostChat as a moderator and PostChatAsMember alike).
+  TokenBucket chat_rate_;
   // A hash to verify against when the login is unknown, so that a wrong
   // login takes as long as a wrong password.
   std::string dummy_hash_;

@@ -1,5 +1,6 @@
 // room_service_presence.cc: joining, leaving, kicks, bans and mute.
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
 #include "rooms/room_service_impl.h"
@@ -10,6 +11,15 @@ namespace {
 constexpr size_t kMaxDisplayName = 64;
 
 constexpr char kGlobalKey[] = "global";
+
+// Marks a guest-cap refusal (IsGuestLimitError); the value is unused.
+constexpr char kGuestLimitPayload[] = "konfero/guest-limit";
+
+absl::Status GuestLimitError(std::string message) {
+  absl::Status status = absl::ResourceExhaustedError(message);
+  status.SetPayload(kGuestLimitPayload, absl::Cord("1"));
+  return status;
+}
 
 bool IsDigits(std::string_view s) {
   for (char c : s) {
@@ -91,6 +101,23 @@ absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsBrowserGuest(
     return absl::PermissionDeniedError(
         "a moderator removed you from this conference");
   }
+  // Before the licence, so one holder of a link cannot take every seat of
+  // the server. Guests in their reconnect grace are still participants, so
+  // they count; phone guests do not (they take no seat).
+  if (options_.max_guests_per_room > 0 &&
+      room.conference->browser_guests() >= options_.max_guests_per_room) {
+    return GuestLimitError(absl::StrCat(
+        "this room is full: it has its most guests at once (",
+        options_.max_guests_per_room, "); try again when one has left"));
+  }
+  std::optional<AddressSlot> address_slot =
+      guests_per_address_.TryAcquire(join.source);
+  if (!address_slot) {
+    return GuestLimitError(absl::StrCat(
+        "too many guests from your network address: at most ",
+        guests_per_address_.per_address(),
+        " at once; try again when one has left"));
+  }
   std::optional<LicenceSeat> seat = licences_.TryAcquire();
   if (!seat) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -102,6 +129,7 @@ absl::StatusOr<JoinResult> RoomServiceImpl::JoinAsBrowserGuest(
   p.info.display_name = std::string(absl::StripAsciiWhitespace(join.display_name));
   p.guest_key = join.guest_key;
   p.seat = std::move(seat);
+  p.address_slot = std::move(address_slot);
   return Admit(room, std::move(p));
 }
 
@@ -286,3 +314,12 @@ absl::StatusOr<RoomSnapshot> RoomServiceImpl::GetRoomAsParticipant(
 }
 
 }  // namespace konfero::rooms
+
+namespace konfero {
+
+bool IsGuestLimitError(const absl::Status& status) {
+  return absl::IsResourceExhausted(status) &&
+         status.GetPayload(rooms::kGuestLimitPayload).has_value();
+}
+
+}  // namespace konfero

@@ -24,6 +24,28 @@ absl::StatusOr<std::unique_ptr<RoomService>> RoomService::Open(
     return absl::InvalidArgumentError(
         "max_chat_bytes and chat_history_limit must be positive");
   }
+  if (options.max_guests_per_address < 0 || options.max_guests_per_room < 0) {
+    return absl::InvalidArgumentError(
+        "max_guests_per_address and max_guests_per_room must not be negative "
+        "(0: no cap)");
+  }
+  if (options.chat_burst < 0 ||
+      (options.chat_burst > 0 && !(options.chat_messages_per_second > 0))) {
+    return absl::InvalidArgumentError(
+        "chat_burst must not be negative (0: no limit), and with a burst "
+        "chat_messages_per_second must be positive");
+  }
+  // Trimming deletes only what no history call returns any more.
+  if (options.max_chat_messages_per_conference != 0 &&
+      options.max_chat_messages_per_conference < options.chat_history_limit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_chat_messages_per_conference must be 0 (no cap) or at least "
+        "chat_history_limit (", options.chat_history_limit, ")"));
+  }
+  if (options.chat_retention < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "chat_retention must not be negative (0: keep forever)");
+  }
   for (const RateLimit* l : {&options.login_limit, &options.guest_code_limit,
                              &options.guest_code_global_limit,
                              &options.phone_caller_limit,
@@ -76,11 +98,13 @@ RoomServiceImpl::RoomServiceImpl(RoomServiceOptions options,
       store_(std::move(store)),
       bus_(clock),
       licences_(options_.guest_seats),
+      guests_per_address_(options_.max_guests_per_address),
       login_failures_(options_.login_limit, clock),
       code_failures_(options_.guest_code_limit, clock),
       caller_code_failures_(options_.phone_caller_limit, clock),
       room_code_failures_(options_.phone_room_limit, clock),
       global_code_failures_(options_.guest_code_global_limit, clock),
+      chat_rate_(options_.chat_burst, options_.chat_messages_per_second, clock),
       sessions_(random),
       rooms_by_pin_(random),
       rooms_by_token_(random),
@@ -124,6 +148,11 @@ absl::Status RoomServiceImpl::Load() {
     room->conference = std::make_unique<Conference>(room->id, *last, *this);
     rooms_.emplace(room->id, std::move(room));
   }
+  // Conference ids need no chat kept for them: a new conference's id is
+  // above every id left in the chat, so its guests never read an older
+  // conference's messages, whatever the purge deleted.
+  absl::StatusOr<int64_t> purged = PurgeExpiredChat();
+  if (!purged.ok()) return purged.status();
   return absl::OkStatus();
 }
 

@@ -44,6 +44,7 @@ JoinOutcome JoinAsGuest(RoomService& rooms, const JoinGuestRequest& request,
     case absl::StatusCode::kPermissionDenied:
       return WithCode(codes::kBanned, s);
     case absl::StatusCode::kResourceExhausted:
+      if (IsGuestLimitError(s)) return WithCode(codes::kGuestLimit, s);
       // A full licence and a locked-out source are both ResourceExhausted;
       // the seats tell them apart. (When both hold, the code names the
       // licence and the message the lockout; both mean "not now".)

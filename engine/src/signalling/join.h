@@ -34,8 +34,9 @@ JoinOutcome JoinAsModerator(RoomService& rooms, const JoinModeratorRequest& requ
 
 // bad_url (no room has that URL token: wrong, replaced by a regeneration,
 // or of a deleted room), not_public (the token of a room that was made
-// private), banned, no_licence, rate_limited, invalid_argument (a bad name
-// or key, an empty or over-long token).
+// private), banned, no_licence, guest_limit (the room or the source address
+// has its most guests), rate_limited, invalid_argument (a bad name or key,
+// an empty or over-long token).
 JoinOutcome JoinAsGuest(RoomService& rooms, const JoinGuestRequest& request,
                         std::string_view source_address);
 

@@ -79,8 +79,14 @@ CREATE TABLE room_revoked_url (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {
-    kMigration1, kMigration2, kMigration3};
+// Version 4: the chat retention purge deletes messages by age
+// (DeleteChatBefore); without this index each purge would scan the table.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE INDEX chat_messages_by_time ON chat_messages (sent_at_us);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {
+    kMigration1, kMigration2, kMigration3, kMigration4};
 
 absl::StatusOr<int> ReadVersion(Db& db) {
   absl::StatusOr<Statement> st =

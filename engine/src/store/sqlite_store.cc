@@ -316,10 +316,16 @@ class SqliteStore final : public Store {
     return rooms;
   }
 
-  absl::StatusOr<int64_t> InsertChat(const NewChat& chat) override {
+  absl::StatusOr<int64_t> InsertChat(const NewChat& chat,
+                                     int keep_per_conference) override {
     std::optional<std::string_view> role = RoleToColumn(chat.sender_role);
     if (!role.has_value()) {
       return absl::InvalidArgumentError("chat message has an invalid role");
+    }
+    if (keep_per_conference < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "messages to keep per conference must not be negative, got ",
+          keep_per_conference));
     }
     std::optional<int64_t> sender;
     if (chat.sender_user.has_value()) sender = ToInt(*chat.sender_user);
@@ -340,8 +346,33 @@ class SqliteStore final : public Store {
     }
     if (!s.ok()) return s;
     int64_t id = db_.last_insert_rowid();
+    if (keep_per_conference > 0) {
+      // Everything up to the newest message beyond the first `keep`, newest
+      // first: an index range scan on (room_id, conference_id, id).
+      s = Run(
+          "DELETE FROM chat_messages WHERE room_id = ?1 AND conference_id = ?2 "
+          "AND id <= (SELECT id FROM chat_messages "
+          "WHERE room_id = ?1 AND conference_id = ?2 "
+          "ORDER BY id DESC LIMIT 1 OFFSET ?3)",
+          "trim conference chat", ToInt(chat.room), chat.conference_id,
+          int64_t{keep_per_conference});
+      if (!s.ok()) return s;
+    }
     if (absl::Status c = txn.Commit(); !c.ok()) return c;
     return id;
+  }
+
+  absl::StatusOr<int64_t> DeleteChatBefore(absl::Time cutoff) override {
+    int64_t deleted = 0;
+    absl::Status s = Write([&]() -> absl::Status {
+      absl::Status run = Run("DELETE FROM chat_messages WHERE sent_at_us < ?1",
+                             "delete expired chat",
+                             absl::ToUnixMicros(cutoff));
+      if (run.ok()) deleted = db_.changes();
+      return run;
+    });
+    if (!s.ok()) return s;
+    return deleted;
   }
 
   absl::StatusOr<std::vector<ChatMessage>> LoadChat(

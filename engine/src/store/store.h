@@ -117,8 +117,15 @@ class Store {
   virtual absl::StatusOr<std::vector<StoredRoom>> LoadRooms() = 0;
 
   // Returns the new message's id (strictly increasing). NotFound if the
-  // room or the sender user does not exist.
-  virtual absl::StatusOr<int64_t> InsertChat(const NewChat& chat) = 0;
+  // room or the sender user does not exist. With `keep_per_conference` > 0,
+  // the same transaction then deletes the oldest messages of the message's
+  // room and conference until at most that many remain (the new one among
+  // them); InvalidArgument if it is negative.
+  virtual absl::StatusOr<int64_t> InsertChat(const NewChat& chat,
+                                             int keep_per_conference = 0) = 0;
+  // Deletes every message sent before `cutoff` in one transaction; returns
+  // how many went.
+  virtual absl::StatusOr<int64_t> DeleteChatBefore(absl::Time cutoff) = 0;
   // The newest `limit` messages of the room in ascending id order; with
   // `conference_id`, only that conference's messages. Empty for an unknown
   // room or limit 0; InvalidArgument if `limit` is negative.

@@ -25,6 +25,7 @@ const NAME_STORAGE = 'konfero.guestName';
 // End of a call -> the page to show.
 const FATAL_PAGES = {
   bad_url: 'bad-url', not_public: 'not-public', no_licence: 'no-licence', banned: 'banned',
+  guest_limit: 'guest-limit',
 };
 
 // The link lookup's refusals (docs/api.md) -> the page to show. 400: no
@@ -136,6 +137,7 @@ async function main() {
   addMessagePages(document.body, {
     left: { action: 'page.left.rejoin', onAction: () => join() },
     'no-licence': { action: 'common.tryAgain', onAction: () => join() },
+    'guest-limit': { action: 'common.tryAgain', onAction: () => join() },
     error: { action: 'common.tryAgain', onAction: () => location.reload() },
   });
   document.getElementById('name-form').addEventListener('submit', event => {

@@ -14,6 +14,7 @@ export const MESSAGE_PAGES = {
   'not-public': { title: 'page.notPublic.title', text: 'page.notPublic.text', icon: 'people' },
   'bad-url': { title: 'page.badUrl.title', text: 'page.badUrl.text', icon: 'close' },
   'no-licence': { title: 'page.noLicence.title', text: 'page.noLicence.text', icon: 'people' },
+  'guest-limit': { title: 'page.guestLimit.title', text: 'page.guestLimit.text', icon: 'people' },
   banned: { title: 'page.banned.title', text: 'page.banned.text', icon: 'close' },
   error: { title: 'page.error.title', text: 'page.error.text', icon: 'refresh' },
   left: { title: 'page.left.title', text: 'page.left.text', icon: 'handset' },
