@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/http_security.h"
 #include "server/text.h"
 
 namespace konfero::server {
@@ -141,7 +142,8 @@ absl::Status SetPublicUrl(std::string_view value, ServerConfig& c) {
   while (url.ends_with('/')) url.remove_suffix(1);
   const bool scheme_ok = url.starts_with("http://") || url.starts_with("https://");
   const std::string_view rest = url.substr(url.find("//") + 2);
-  if (!scheme_ok || rest.empty() || rest.find_first_of("/?# ") != std::string_view::npos) {
+  if (!scheme_ok || rest.empty() || rest.find_first_of("/?# ") != std::string_view::npos ||
+      !NormalizeOrigin(url)) {
     return Invalid("public-url",
                    "expected http(s)://host[:port] with no path, e.g. https://meet.example.com");
   }
@@ -159,6 +161,46 @@ absl::Status SetDialIn(std::string_view value, ServerConfig& c) {
   return absl::OkStatus();
 }
 
+absl::Status AddAllowedOrigin(std::string_view value, ServerConfig& c) {
+  std::optional<std::string> origin = NormalizeOrigin(value);
+  if (!origin) {
+    return Invalid("allowed-origin",
+                   "expected http(s)://host[:port] with no path, e.g. https://intranet.example.com");
+  }
+  c.allowed_origins.push_back(*std::move(origin));
+  return absl::OkStatus();
+}
+
+// A bearer token (RFC 6750 b64token) long enough not to be guessed. The
+// message never shows the value.
+absl::Status SetMetricsToken(std::string_view key, std::string_view value, ServerConfig& c) {
+  const size_t body = value.find_last_not_of('=') + 1;
+  const bool charset_ok =
+      !value.empty() && value.substr(0, body).find_first_not_of(
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/") ==
+                            std::string_view::npos;
+  if (!charset_ok || body < 16 || value.size() > 512) {
+    return Invalid(key,
+                   "the metrics token must be 16 to 512 letters, digits and -._~+/ (then '=' "
+                   "padding), e.g. from `openssl rand -hex 32`");
+  }
+  c.metrics_token = std::string(value);
+  return absl::OkStatus();
+}
+
+// --metrics-token-file: the token is the file's text without surrounding
+// white space.
+absl::Status LoadMetricsToken(const FileReader& read_file, ServerConfig& c) {
+  if (c.metrics_token_file.empty()) return absl::OkStatus();
+  if (!c.metrics_token.empty()) {
+    return absl::InvalidArgumentError(
+        "--metrics-token and --metrics-token-file: give one of them, not both");
+  }
+  absl::StatusOr<std::string> text = read_file(c.metrics_token_file);
+  if (!text.ok()) return Invalid("metrics-token-file", Sv(text.status().message()));
+  return SetMetricsToken(Cat("metrics-token-file ", c.metrics_token_file), Trim(*text), c);
+}
+
 // One setting: its flag name, its help line and how to apply a value. A
 // repeatable setting adds an entry per value; `clear` empties its list
 // (flags replace the config file's entries).
@@ -171,7 +213,7 @@ struct Setting {
   bool repeatable() const { return clear != nullptr; }
 };
 
-constexpr std::array<Setting, 26> kSettings = {{
+constexpr std::array<Setting, 34> kSettings = {{
     {"listen", "IP:PORT", "HTTP(S) and WebSocket listener (default 127.0.0.1:8080)",
      [](std::string_view v, ServerConfig& c) { return SetListen(v, c); }, nullptr},
     {"media-address", "IP", "address the media workers bind (default 127.0.0.1)",
@@ -201,6 +243,50 @@ constexpr std::array<Setting, 26> kSettings = {{
        std::optional<int64_t> n = ParseInt(v, 0, 100000);
        if (!n) return Invalid("licence-seats", "expected a whole number from 0 to 100000");
        c.licence_seats = static_cast<int>(*n);
+       return absl::OkStatus();
+     }, nullptr},
+    {"max-guests-per-address", "N",
+     "browser guests at once from one source address, an IPv6 /64 counting as one "
+     "(default 20; 0: no cap)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 0, 100000);
+       if (!n) return Invalid("max-guests-per-address", "expected a whole number from 0 to 100000");
+       c.max_guests_per_address = static_cast<int>(*n);
+       return absl::OkStatus();
+     }, nullptr},
+    {"max-guests-per-room", "N", "browser guests at once in one room (default 100; 0: no cap)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 0, 100000);
+       if (!n) return Invalid("max-guests-per-room", "expected a whole number from 0 to 100000");
+       c.max_guests_per_room = static_cast<int>(*n);
+       return absl::OkStatus();
+     }, nullptr},
+    {"chat-retention-days", "DAYS",
+     "chat messages older than this are deleted, at start and hourly (default 30; 0: keep "
+     "forever)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 0, 36500);
+       if (!n) return Invalid("chat-retention-days", "expected whole days from 0 to 36500");
+       c.chat_retention_days = static_cast<int>(*n);
+       return absl::OkStatus();
+     }, nullptr},
+    {"max-connections", "N",
+     "open HTTP and WebSocket connections in all (default 2048; lowered to fit the "
+     "open-file limit)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 1, 1000000);
+       if (!n) return Invalid("max-connections", "expected a whole number from 1 to 1000000");
+       c.max_connections = static_cast<int>(*n);
+       return absl::OkStatus();
+     }, nullptr},
+    {"max-connections-per-address", "N",
+     "open connections from one source address (default 100)",
+     [](std::string_view v, ServerConfig& c) {
+       std::optional<int64_t> n = ParseInt(v, 1, 1000000);
+       if (!n) {
+         return Invalid("max-connections-per-address", "expected a whole number from 1 to 1000000");
+       }
+       c.max_connections_per_address = static_cast<int>(*n);
        return absl::OkStatus();
      }, nullptr},
     {"reconnect-grace", "SECONDS",
@@ -307,6 +393,22 @@ constexpr std::array<Setting, 26> kSettings = {{
        if (!n) return Invalid("sip-pin-timeout", "expected whole seconds from 1 to 300");
        c.sip_pin_timeout_seconds = static_cast<int>(*n);
        return absl::OkStatus();
+     },
+     nullptr},
+    {"allowed-origin", "URL",
+     "another web origin whose pages may open the signalling WebSocket (repeatable), e.g. "
+     "https://intranet.example.com; the server's own origin (the banner's) always may",
+     [](std::string_view v, ServerConfig& c) { return AddAllowedOrigin(v, c); },
+     [](ServerConfig& c) { c.allowed_origins.clear(); }},
+    {"metrics-token", "TOKEN",
+     "bearer token with which clients other than loopback may read /metrics (default: none: "
+     "/metrics for loopback only); a flag shows in ps, so prefer --metrics-token-file",
+     [](std::string_view v, ServerConfig& c) { return SetMetricsToken("metrics-token", v, c); },
+     nullptr},
+    {"metrics-token-file", "FILE",
+     "file holding the bearer token of /metrics (instead of --metrics-token)",
+     [](std::string_view v, ServerConfig& c) {
+       return SetNonEmpty("metrics-token-file", v, c.metrics_token_file);
      },
      nullptr},
     {"config", "FILE", "read settings from FILE (key = value lines); flags override it",
@@ -511,6 +613,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string_view> args,
     if (setting->repeatable() && replaced.insert(setting).second) setting->clear(parsed.config);
     if (absl::Status s = setting->apply(value, parsed.config); !s.ok()) return s;
   }
+  if (absl::Status s = LoadMetricsToken(read_file, parsed.config); !s.ok()) return s;
   if (absl::Status s = Validate(parsed.config); !s.ok()) return s;
   return parsed;
 }

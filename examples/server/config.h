@@ -9,7 +9,8 @@
 // The config file holds `key = value` lines with the flag names as keys
 // (without the dashes); blank lines and lines starting with '#' are
 // ignored. Flags override the file. A key may appear once in the file,
-// except the repeatable ones (sip-number, sip-trunk, sip-register), which
+// except the repeatable ones (sip-number, sip-trunk, sip-register,
+// allowed-origin), which
 // add an entry per line or flag; given as flags, they replace the file's.
 //
 // Phone dial-in is on when --sip-listen or --sip-tls-listen is set;
@@ -51,6 +52,16 @@ struct ServerConfig {
   std::string data_dir = "./konfero-data";
   std::string dial_in_number;
   int licence_seats = 10;
+  // Browser guests at once per source address and per room (0: no cap);
+  // chat older than the retention is deleted (0: kept forever). See
+  // RoomServiceOptions.
+  int max_guests_per_address = 20;
+  int max_guests_per_room = 100;
+  int chat_retention_days = 30;
+  // Open HTTP and WebSocket connections, in all (lowered to fit the
+  // open-file limit, fd_limit.h) and from one source address.
+  int max_connections = 2048;
+  int max_connections_per_address = 100;
   // How long a participant whose connection dropped keeps its seat and role
   // for the web client to resume; 0 leaves at once.
   int reconnect_grace_seconds = 20;
@@ -74,6 +85,15 @@ struct ServerConfig {
   std::vector<SipTrunk> sip_trunks;
   std::vector<SipRegistration> sip_registrations;
   int sip_pin_timeout_seconds = 20;
+
+  // Page origins besides Origin() whose scripts may open the signalling
+  // WebSocket (normalised, http_security.h).
+  std::vector<std::string> allowed_origins;
+  // The bearer token that lets clients other than loopback read /metrics;
+  // empty: /metrics for loopback only. ParseArgs reads it from
+  // metrics_token_file when that is given.
+  std::string metrics_token;
+  std::string metrics_token_file;
 
   bool tls() const { return !tls_cert.empty(); }
   bool sip() const { return !sip_listen.empty() || !sip_tls_listen.empty(); }

@@ -1,6 +1,7 @@
 // connection_context.h: what every HTTP and WebSocket connection of
 // konfero-server borrows from the server: the router for requests, the
-// signalling hub for /ws, the log, the set of open connections, counters.
+// signalling hub for /ws, the log, the set of open connections, the page
+// origins allowed to open /ws, counters.
 //
 //   ConnectionContext ctx{.router = router, .hub = *hub, .log = log,
 //                         .connections = connections};
@@ -15,6 +16,7 @@
 
 #include "konfero/signalling.h"
 #include "server/connection_set.h"
+#include "server/http_security.h"
 #include "server/log.h"
 #include "server/router.h"
 
@@ -25,7 +27,12 @@ struct ConnectionContext {
   SignallingHub& hub;
   const Logger& log;
   ConnectionSet& connections;
+  const OriginPolicy& websocket_origins;  // a /ws upgrade from another origin: 403
   int64_t http_requests = 0;  // answered, for /metrics
+  // Bytes of unfinished WebSocket frames read so far, over all sockets.
+  size_t ws_buffered_bytes = 0;
+  // WebSockets dropped for not reading or for overflowing the read budget.
+  int64_t ws_dropped = 0;
 };
 
 }  // namespace konfero::server

@@ -7,6 +7,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "server/api_response.h"
 #include "server/http_message.h"
+#include "server/http_security.h"
 #include "server/text.h"
 #include "server/url_path.h"
 #include "server/ws_connection.h"
@@ -32,17 +34,6 @@ constexpr uint32_t kMaxHeaderBytes = 16 * 1024;
 
 template <class Stream>
 constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream>;
-
-std::string RemoteAddress(const tcp::socket& socket) {
-  beast::error_code ec;
-  const tcp::endpoint endpoint = socket.remote_endpoint(ec);
-  if (ec) return "unknown";
-  net::ip::address address = endpoint.address();
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
-  }
-  return address.to_string();
-}
 
 std::string Str(beast::string_view s) { return std::string(s.data(), s.size()); }
 
@@ -82,7 +73,7 @@ class HttpConnection final : public Closable,
   }
 
   void Start() {
-    id_ = ctx_.connections.Add(this->weak_from_this());
+    id_ = ctx_.connections.Add(remote_, this->weak_from_this());
     registered_ = true;
     if constexpr (kIsTls<Stream>) {
       beast::get_lowest_layer(stream_).expires_after(kRequestTimeout);
@@ -132,6 +123,16 @@ class HttpConnection final : public Closable,
     const auto started = std::chrono::steady_clock::now();
     http::request<http::string_body> request = parser_->release();
     if (IsSignallingUpgrade(request)) {
+      if (!UpgradeOriginAllowed(request)) {
+        ctx_.log.Warn("ws_refused")
+            .Kv("remote", remote_)
+            .Kv("origin", Str(request[http::field::origin]).substr(0, 200));
+        HttpResponse refused = JsonError(403, "forbidden",
+                                         "this page's origin may not open the signalling "
+                                         "WebSocket (see the server's --allowed-origin)");
+        refused.route = "/ws";
+        return Respond(std::move(refused), /*keep_alive=*/false, /*head=*/false, "GET", started);
+      }
       ctx_.log.Debug("ws_upgrade").Kv("remote", remote_);
       StartWebSocket(std::move(stream_), std::move(request), remote_, ctx_);
       return;  // the WebSocket owns the stream now
@@ -142,6 +143,14 @@ class HttpConnection final : public Closable,
     HttpResponse response =
         ctx_.router.Dispatch(ToHttpRequest(request, remote_, kIsTls<Stream>));
     Respond(std::move(response), keep_alive, head, method, started);
+  }
+
+  // One Origin header, of an allowed origin, or none (http_security.h).
+  bool UpgradeOriginAllowed(const http::request<http::string_body>& request) const {
+    auto [first, end] = request.equal_range(http::field::origin);
+    if (first == end) return ctx_.websocket_origins.Allows(std::nullopt);
+    if (std::next(first) != end) return false;
+    return ctx_.websocket_origins.Allows(Str(first->value()));
   }
 
   void Respond(HttpResponse answer, bool keep_alive, bool head, const std::string& method,
@@ -163,6 +172,9 @@ class HttpConnection final : public Closable,
     res.set(http::field::server, "konfero");
     if (!answer.content_type.empty()) res.set(http::field::content_type, answer.content_type);
     res.set("x-content-type-options", "nosniff");
+    if constexpr (kIsTls<Stream>) {
+      res.set(http::field::strict_transport_security, std::string(kStrictTransportSecurity));
+    }
     for (const auto& [name, value] : answer.headers) res.set(name, value);
     res.keep_alive(keep_alive);
     const size_t length = answer.body.size();
@@ -204,15 +216,14 @@ class HttpConnection final : public Closable,
 
 }  // namespace
 
-void StartHttpConnection(tcp::socket socket, ConnectionContext& ctx) {
-  std::string remote = RemoteAddress(socket);
+void StartHttpConnection(tcp::socket socket, std::string remote, ConnectionContext& ctx) {
   std::make_shared<HttpConnection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
                                                       std::move(remote), ctx)
       ->Start();
 }
 
-void StartHttpsConnection(tcp::socket socket, net::ssl::context& tls, ConnectionContext& ctx) {
-  std::string remote = RemoteAddress(socket);
+void StartHttpsConnection(tcp::socket socket, std::string remote, net::ssl::context& tls,
+                          ConnectionContext& ctx) {
   std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(
       beast::ssl_stream<beast::tcp_stream>(std::move(socket), tls), std::move(remote), ctx)
       ->Start();

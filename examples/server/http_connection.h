@@ -3,9 +3,12 @@
 // upgrade to /ws over to the WebSocket bridge.
 //
 //   acceptor.async_accept([&](error_code ec, tcp::socket socket) {
-//     if (tls) StartHttpsConnection(std::move(socket), *tls, ctx);
-//     else StartHttpConnection(std::move(socket), ctx);
+//     if (tls) StartHttpsConnection(std::move(socket), remote, *tls, ctx);
+//     else StartHttpConnection(std::move(socket), remote, ctx);
 //   });
+//
+// `remote`: the peer's address, for logs, rate limits and the connection
+// set's count per address.
 //
 // Limits: headers 16 KiB, bodies 64 KiB (a larger declared or sent body
 // is answered 413 and the connection closed), 30 s to send a request or
@@ -18,14 +21,16 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <string>
 
 #include "server/connection_context.h"
 
 namespace konfero::server {
 
-void StartHttpConnection(boost::asio::ip::tcp::socket socket, ConnectionContext& ctx);
-void StartHttpsConnection(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
-                          ConnectionContext& ctx);
+void StartHttpConnection(boost::asio::ip::tcp::socket socket, std::string remote,
+                         ConnectionContext& ctx);
+void StartHttpsConnection(boost::asio::ip::tcp::socket socket, std::string remote,
+                          boost::asio::ssl::context& tls, ConnectionContext& ctx);
 
 }  // namespace konfero::server
 

@@ -31,6 +31,8 @@
 #include "server/api_response.h"
 #include "server/bootstrap.h"
 #include "server/config.h"
+#include "server/fd_limit.h"
+#include "server/http_security.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/prometheus_text.h"
@@ -81,10 +83,16 @@ absl::Status PrepareDataDir(const fs::path& dir) {
 }
 
 // `dial_in`: null when phone dial-in is off (or has ended, at shutdown).
+// `metrics_token`: lets clients other than loopback read /metrics (empty: none).
 void AddServerRoutes(Router& router, RoomService& rooms, Engine& engine, SignallingHub& hub,
-                     const Server& server, const std::unique_ptr<DialInService>& dial_in) {
-  router.Add("GET", "/metrics", [&rooms, &engine, &hub, &server, &dial_in](const HttpRequest&,
-                                                                            const RouteParams&) {
+                     const Server& server, const std::unique_ptr<DialInService>& dial_in,
+                     std::string metrics_token) {
+  router.Add("GET", "/metrics", [&rooms, &engine, &hub, &server, &dial_in,
+                                 metrics_token = std::move(metrics_token)](
+                                    const HttpRequest& request, const RouteParams&) {
+    if (std::optional<HttpResponse> refused = RefuseMetrics(request, metrics_token)) {
+      return *std::move(refused);
+    }
     MetricsInput input{.rooms = rooms.GetStats(),
                        .engine = engine.GetTotals(),
                        .signalling = hub.stats(),
@@ -127,6 +135,16 @@ int Run(const ServerConfig& config) {
     tls = *std::move(made);
   }
   if (absl::Status s = PrepareDataDir(config.data_dir); !s.ok()) return Fail(Sv(s.message()));
+  // Every connection is a descriptor: raise the limit, and keep the
+  // connection cap below it so that accept() does not run out.
+  const FdLimit fds = RaiseOpenFileLimit();
+  const ConnectionLimits limits{
+      .total = ConnectionCapFor(fds.soft, static_cast<size_t>(config.max_connections)),
+      .per_address = static_cast<size_t>(config.max_connections_per_address)};
+  log.Info("connection_limits")
+      .Kv("total", static_cast<uint64_t>(limits.total))
+      .Kv("per_address", static_cast<uint64_t>(limits.per_address))
+      .Kv("open_file_limit", fds.soft);
 
   auto io = std::make_unique<boost::asio::io_context>(1);
   absl::StatusOr<boost::asio::ip::tcp::acceptor> acceptor =
@@ -139,6 +157,10 @@ int Run(const ServerConfig& config) {
   options.dial_in_number = config.dial_in_number;
   options.base_url = origin + "/r/";
   options.guest_seats = config.licence_seats;
+  options.max_guests_per_address = config.max_guests_per_address;
+  options.max_guests_per_room = config.max_guests_per_room;
+  options.chat_retention = absl::Hours(24) * config.chat_retention_days;
+  // Open purges expired chat; the control timer does again every hour.
   absl::StatusOr<std::unique_ptr<RoomService>> rooms = RoomService::Open(options, clock);
   if (!rooms.ok()) {
     return Fail(Cat("cannot open the database ", options.database, ": ", rooms.status().message()));
@@ -185,15 +207,28 @@ int Run(const ServerConfig& config) {
   Router router;
   RestApi api(**rooms);
   api.Register(router);
-  const StaticFiles files(web_root);
+  const OriginPolicy origins(origin, config.allowed_origins);
+  const StaticFiles files(web_root, ContentSecurityPolicy(origins));
   router.SetFallback([&files](const HttpRequest&, const RouteParams& params) {
     return files.Serve(params.segments);
   });
   auto server = std::make_unique<Server>(
       *io, *std::move(acceptor), tls.get(),
       ServerParts{.engine = **engine, .hub = *hub, .router = router, .log = log,
-                  .on_shutdown = [&dial_in] { dial_in.reset(); }});
-  AddServerRoutes(router, **rooms, **engine, *hub, *server, dial_in);
+                  .on_shutdown = [&dial_in] { dial_in.reset(); },
+                  .websocket_origins = origins,
+                  .on_tick = [&rooms, &log, &clock, next = clock.Now() + absl::Hours(1)]() mutable {
+                    if (clock.Now() < next) return;
+                    next = clock.Now() + absl::Hours(1);
+                    absl::StatusOr<int64_t> purged = (*rooms)->PurgeExpiredChat();
+                    if (!purged.ok()) {
+                      log.Warn("chat_purge_failed").Kv("error", Sv(purged.status().message()));
+                    } else if (*purged > 0) {
+                      log.Info("chat_purged").Kv("messages", *purged);
+                    }
+                  }},
+      limits);
+  AddServerRoutes(router, **rooms, **engine, *hub, *server, dial_in, config.metrics_token);
   server->Start();
 
   const std::string media = Join((*engine)->listen_addresses());

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "server/api_response.h"
+#include "server/http_security.h"
 #include "server/url_path.h"
 
 namespace konfero::server {
@@ -15,6 +16,18 @@ bool IsPlaceholder(std::string_view segment) {
 
 bool IsApiTarget(std::string_view target) {
   return target == "/api" || target.starts_with("/api/") || target.starts_with("/api?");
+}
+
+// A POST, PUT or PATCH of the JSON API with a body (or a Content-Type)
+// must declare JSON: a page of another site can send text/plain or a form
+// without asking the browser's CORS preflight, but not application/json.
+bool DeclaresJsonBody(const HttpRequest& request) {
+  if (request.method != "POST" && request.method != "PUT" && request.method != "PATCH") {
+    return true;
+  }
+  std::optional<std::string_view> type = request.Header("content-type");
+  if (!type) return request.body.empty();
+  return IsJsonContentType(*type);
 }
 
 }  // namespace
@@ -86,6 +99,11 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
   for (const Route& route : routes_) {
     if (!Match(route, params)) continue;
     if (route.method == method) {
+      if (IsApiTarget(target) && !DeclaresJsonBody(request)) {
+        return ErrorFor(target, 415, "unsupported_media_type",
+                        "the body must be JSON, sent with Content-Type: application/json",
+                        route.pattern);
+      }
       HttpResponse response = route.handler(request, params);
       response.route = route.pattern;
       return response;

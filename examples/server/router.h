@@ -13,7 +13,9 @@
 // that match exactly one non-empty segment. The router answers by itself:
 // 400 for a target it cannot parse, 413 for a body above the limit, 404
 // when no pattern matches (and there is no fallback), 405 with an Allow
-// header when the pattern matches but the method does not. Under /api/ its
+// header when the pattern matches but the method does not, 415 for a POST,
+// PUT or PATCH under /api/ whose body (or Content-Type) is not declared
+// application/json (http_security.h: IsJsonContentType). Under /api/ its
 // errors are the JSON errors of docs/api.md; elsewhere plain text. HEAD is
 // served by the GET handler (the socket layer drops the body).
 //

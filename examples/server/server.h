@@ -36,13 +36,12 @@
 #include "konfero/signalling.h"
 #include "server/connection_context.h"
 #include "server/connection_set.h"
+#include "server/http_security.h"
 #include "server/log.h"
+#include "server/log_throttle.h"
 #include "server/router.h"
 
 namespace konfero::server {
-
-// Open connections beyond this are closed at once.
-inline constexpr size_t kMaxConnections = 2048;
 
 // Binds and listens; a clear error if the address is taken or not ours.
 absl::StatusOr<boost::asio::ip::tcp::acceptor> Bind(boost::asio::io_context& io,
@@ -56,14 +55,21 @@ struct ServerParts {
   // Run by Shutdown, on the control thread, while the io_context still runs
   // (main ends the phone dial-in there: a BYE to every caller); may be empty.
   std::function<void()> on_shutdown;
+  // The page origins whose WebSocket upgrades are accepted (http_security.h);
+  // the default accepts only clients that send no Origin.
+  OriginPolicy websocket_origins;
+  // Run on the control timer (every 200 ms) after the hub's Poll, for other
+  // periodic upkeep (main purges expired chat hourly); may be empty.
+  std::function<void()> on_tick;
 };
 
 class Server {
  public:
   // `tls`: null for plain HTTP. Everything borrowed must outlive the
-  // io_context's handlers.
+  // io_context's handlers. Connections beyond `limits` (in all, per source
+  // address) are closed as soon as they are accepted.
   Server(boost::asio::io_context& io, boost::asio::ip::tcp::acceptor acceptor,
-         boost::asio::ssl::context* tls, ServerParts parts);
+         boost::asio::ssl::context* tls, ServerParts parts, ConnectionLimits limits);
 
   void Start();
   // Stops accepting, ends the signalling sessions (the hub sends
@@ -82,6 +88,9 @@ class Server {
 
  private:
   void Accept();
+  // A failed accept: out of descriptors (EMFILE, ENFILE) or memory, the
+  // listener pauses kAcceptBackoff instead of failing again at once.
+  void OnAcceptError(const boost::system::error_code& ec);
   void Tick();
   void WaitForSignal();
   void WaitForConnectionsToEnd();
@@ -90,8 +99,11 @@ class Server {
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
   boost::asio::ssl::context* tls_;
   ServerParts parts_;
-  ConnectionSet connections_{kMaxConnections};
+  ConnectionSet connections_;
   ConnectionContext ctx_;
+  std::optional<boost::asio::steady_timer> accept_retry_;
+  LogThrottle refused_log_{std::chrono::seconds(10)};
+  LogThrottle accept_error_log_{std::chrono::seconds(10)};
   std::optional<boost::asio::steady_timer> tick_timer_;
   std::optional<boost::asio::steady_timer> deadline_;
   std::optional<boost::asio::steady_timer> drain_timer_;

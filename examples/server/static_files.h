@@ -1,6 +1,6 @@
 // static_files.h: serves the web client's files from a web root directory.
 //
-//   StaticFiles files("/usr/share/konfero/web");
+//   StaticFiles files("/usr/share/konfero/web", ContentSecurityPolicy(origins));
 //   router.SetFallback([&](const HttpRequest& req, const RouteParams& p) {
 //     return files.Serve(p.segments);
 //   });
@@ -10,7 +10,9 @@
 // "." or "..", or starts with a dot (hidden files), or holds a backslash is
 // refused before the file system is asked, and the resolved path (symbolic
 // links followed) must still lie below the resolved root. Everything else
-// is 404, so a probe learns nothing about the file system.
+// is 404, so a probe learns nothing about the file system. Every file goes
+// with the given Content-Security-Policy, no-referrer, nosniff and DENY
+// for frames.
 //
 // Thread contract: immutable after construction; Serve reads files and may
 // be called from any thread.
@@ -32,7 +34,9 @@ inline constexpr uintmax_t kMaxStaticFileBytes = 16 * 1024 * 1024;
 
 class StaticFiles {
  public:
-  explicit StaticFiles(std::filesystem::path root);
+  // `content_security_policy`: empty for ContentSecurityPolicy of an
+  // OriginPolicy that names no origin (connections to 'self' only).
+  explicit StaticFiles(std::filesystem::path root, std::string content_security_policy = {});
 
   // The answer for a GET of these decoded path segments.
   HttpResponse Serve(const std::vector<std::string>& segments) const;
@@ -45,6 +49,7 @@ class StaticFiles {
 
  private:
   std::filesystem::path root_;  // canonical if it exists
+  std::string content_security_policy_;
 };
 
 // "text/html; charset=utf-8" for "index.html", ...; application/octet-stream

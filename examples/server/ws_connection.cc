@@ -8,9 +8,11 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
+#include <string_view>
 #include <utility>
+
+#include "server/send_queue.h"
 
 namespace konfero::server {
 namespace {
@@ -18,6 +20,8 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+
+constexpr size_t kReadChunkBytes = 16 * 1024;
 
 template <class Stream>
 class WsConnection final : public Closable,
@@ -28,11 +32,12 @@ class WsConnection final : public Closable,
 
   ~WsConnection() override {
     if (registered_) ctx_.connections.Remove(id_);
+    ctx_.ws_buffered_bytes -= buffered_;
     session_.reset();  // counts as the socket closing, for the hub
   }
 
   void Run(http::request<http::string_body> upgrade) {
-    id_ = ctx_.connections.Add(this->weak_from_this());
+    id_ = ctx_.connections.Add(remote_, this->weak_from_this());
     registered_ = true;
     // The HTTP layer's deadline no longer applies: the WebSocket has its
     // own timeouts, and pings keep an idle but live browser connected.
@@ -74,28 +79,59 @@ class WsConnection final : public Closable,
     Read();
   }
 
+  // In chunks, so that what an unfinished frame holds is counted against
+  // the server-wide budget as it grows.
   void Read() {
-    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
-      self->OnRead(ec);
-    });
+    ws_.async_read_some(buffer_, kReadChunkBytes,
+                        [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                          self->OnRead(ec, n);
+                        });
   }
 
-  void OnRead(beast::error_code ec) {
+  void OnRead(beast::error_code ec, size_t n) {
     if (ec) {
       Gone(ec);
+      return;
+    }
+    buffered_ += n;
+    ctx_.ws_buffered_bytes += n;
+    if (!ws_.is_message_done()) {
+      if (ctx_.ws_buffered_bytes > kMaxWebSocketBufferedBytes) {
+        Drop("read_budget");
+        return;
+      }
+      Read();
       return;
     }
     ++frames_in_;
     const std::string frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
+    ctx_.ws_buffered_bytes -= buffered_;
+    buffered_ = 0;
     if (session_) session_->OnMessage(frame);
     Read();
   }
 
   void Send(std::string frame) {
     if (close_requested_ || gone_) return;
-    queue_.push_back(std::move(frame));
+    if (!queue_.Push(std::move(frame))) {
+      Drop("send_queue_full");
+      return;
+    }
     if (!writing_) Write();
+  }
+
+  // Ends the connection now, without the close handshake (the peer does
+  // not read, or holds too much): pending operations fail and Gone follows.
+  void Drop(std::string_view reason) {
+    if (gone_) return;
+    ++ctx_.ws_dropped;
+    ctx_.log.Warn("ws_dropped")
+        .Kv("remote", remote_)
+        .Kv("reason", reason)
+        .Kv("queued_bytes", static_cast<uint64_t>(queue_.bytes()));
+    close_requested_ = true;  // nothing more is queued; the queue goes with us
+    beast::get_lowest_layer(ws_).close();
   }
 
   void Write() {
@@ -109,7 +145,7 @@ class WsConnection final : public Closable,
 
   void OnWrite(beast::error_code ec) {
     writing_ = false;
-    queue_.pop_front();
+    if (!queue_.empty()) queue_.Pop();  // empty: dropped meanwhile
     ++frames_out_;
     if (ec) {
       Gone(ec);
@@ -156,7 +192,8 @@ class WsConnection final : public Closable,
   std::string remote_;
   ConnectionContext& ctx_;
   std::unique_ptr<SignallingSession> session_;
-  std::deque<std::string> queue_;
+  SendQueue queue_{kMaxWebSocketQueuedBytes};
+  size_t buffered_ = 0;  // of the unfinished frame, in ctx_.ws_buffered_bytes
   uint64_t id_ = 0;
   bool registered_ = false;
   bool writing_ = false;

@@ -12,7 +12,9 @@
 // socket ends the session is destroyed, which the hub counts as the socket
 // closing (the participant keeps its seat for the reconnect grace).
 // Ping/pong keep-alives detect a vanished peer; nothing of a frame's
-// content is logged.
+// content is logged. Memory is bounded: the frames queued for a client
+// (kMaxWebSocketQueuedBytes) and the unfinished frames read from all
+// clients (kMaxWebSocketBufferedBytes, counted in ConnectionContext).
 //
 // Thread contract: the control thread (the io_context's only thread), which
 // is also the thread of the hub and the RoomService.
@@ -30,6 +32,13 @@ namespace konfero::server {
 // Longest frame read from a client; the hub answers frames above its own
 // limit (256 KiB) with an error, and this bounds what reaches it.
 inline constexpr size_t kMaxWebSocketMessageBytes = 512 * 1024;
+// Frames waiting to be written to one client: past this (a client that
+// does not read) the connection is dropped at once.
+inline constexpr size_t kMaxWebSocketQueuedBytes = 4 * 1024 * 1024;
+// Unfinished frames read so far, over all sockets (512 KiB each would be
+// 1 GiB over 2048 sockets): a socket whose next chunk would pass this is
+// dropped.
+inline constexpr size_t kMaxWebSocketBufferedBytes = 64 * 1024 * 1024;
 
 // `Stream` is boost::beast::tcp_stream or ssl_stream<tcp_stream>.
 template <class Stream>

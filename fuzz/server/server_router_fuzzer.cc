@@ -4,7 +4,8 @@
 //
 // Input: one flag byte, then "<method>\n<target>\n<body>". Flag bit 0 adds
 // the admin's valid bearer token, bit 1 a garbage Authorization header,
-// bit 2 a remote address that is not printable. In the target, "{public}"
+// bit 2 a remote address that is not printable; a body goes as
+// application/json, or with bit 3 as text/plain (415). In the target, "{public}"
 // and "{revoked}" stand for the URL token of the world's public room and
 // the former token of its room made private (GET /api/guest/{public}).
 // Every answer must have a
@@ -118,6 +119,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.body = second == std::string_view::npos ? std::string() : std::string(rest.substr(second + 1));
   request.remote_address = (flags & 4) != 0 ? std::string("\x01\x7f", 2) : "192.0.2.1";
   if ((flags & 1) != 0) request.headers["authorization"] = "Bearer " + world->admin_token;
+  if (!request.body.empty()) {
+    request.headers["content-type"] = (flags & 8) != 0 ? "text/plain" : "application/json";
+  }
   if ((flags & 2) != 0) request.headers["authorization"] = request.body.substr(0, 64);
 
   const HttpResponse response = world->router.Dispatch(request);

@@ -46,9 +46,13 @@ def shots_dir(tmp_path):
 def run_script(script, *args, timeout=240):
     """Runs a scenario script (tests/browser/e2e/*.mjs) and returns the
     results it printed as `RESULT <json>`; fails with its output if it
-    reported an error or printed nothing."""
+    reported an error or printed nothing, or if a page broke its CSP."""
     proc = subprocess.run(["node", str(script), *map(str, args)],
                           capture_output=True, text=True, timeout=timeout)
+    # Chromium reports what the server's Content-Security-Policy blocked (or
+    # a source it cannot read) on the console, which lib.mjs prints.
+    csp = [line for line in proc.stdout.splitlines() if "Content Security Policy" in line]
+    assert not csp, "\n".join(csp)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             result = json.loads(line[len("RESULT "):])

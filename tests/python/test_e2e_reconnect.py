@@ -52,15 +52,23 @@ from test_webrtc_chromium import BROWSER_DIR, needs_browser
 SCENARIOS = BROWSER_DIR / "e2e" / "reconnect.mjs"
 
 
-def _why_no_faults():
+def why_no_private_namespace(what="network faults"):
+    """None when we are root in a network namespace of our own (only lo,
+    scripts/netns_run.sh), where a test may change the network; else why not."""
     if os.geteuid() != 0:
-        return "network faults need root"
+        return f"{what} need root"
     # /proc/net/dev lists the interfaces of our own namespace (/sys/class/net
     # may still show the host's).
     interfaces = [line.split(":")[0].strip()
                   for line in pathlib.Path("/proc/net/dev").read_text().splitlines()[2:]]
     if interfaces != ["lo"]:
-        return "network faults only in a private namespace (run under scripts/netns_run.sh)"
+        return f"{what} only in a private namespace (run under scripts/netns_run.sh)"
+    return None
+
+
+def _why_no_faults():
+    if why_no_private_namespace():
+        return why_no_private_namespace()
     for tool in ("nft", "ss"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (scripts/install-deps.sh installs it)"

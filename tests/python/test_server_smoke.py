@@ -54,12 +54,12 @@ class RunningServer:
     """A konfero-server process whose stdout and stderr are collected by
     threads (so the pipes never fill), with the banner parsed."""
 
-    def __init__(self, data_dir, *extra_args):
+    def __init__(self, data_dir, *extra_args, preexec_fn=None):
         self.proc = subprocess.Popen(
             [str(SERVER), "--listen", "127.0.0.1:0", "--media-address", "127.0.0.1",
              "--data-dir", str(data_dir), "--dial-in-number", "+49 30 1234567",
              "--licence-seats", "3", *extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn)
         self.stdout_lines = queue.Queue()
         self.stderr_text = []
         threading.Thread(target=self._pump, args=(self.proc.stdout, self.stdout_lines.put),

@@ -189,6 +189,56 @@ TEST(ConfigTest, ConfigFileErrorsNameTheFileAndLine) {
               HasSubstr("--config may be given once"));
 }
 
+TEST(ConfigTest, AllowedOriginsAreNormalisedAndRepeatable) {
+  FakeFiles files;
+  files.Add("k.conf", "allowed-origin = https://a.example.com\nallowed-origin = https://b.example.com\n");
+  absl::StatusOr<ParsedArgs> parsed = Parse({"--config", "k.conf"}, &files);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.allowed_origins,
+            (std::vector<std::string>{"https://a.example.com", "https://b.example.com"}));
+  parsed = Parse({"--config", "k.conf", "--allowed-origin", "HTTPS://Intranet.Example.com:443/"},
+                 &files);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.allowed_origins,
+            (std::vector<std::string>{"https://intranet.example.com"}));
+  EXPECT_THAT(ErrorOf({"--allowed-origin", "https://a.example.com/app"}),
+              HasSubstr("--allowed-origin: expected http(s)://host[:port]"));
+  EXPECT_THAT(ErrorOf({"--allowed-origin", "*"}), HasSubstr("--allowed-origin"));
+  EXPECT_THAT(ErrorOf({"--public-url", "https://user@meet.example.com"}),
+              HasSubstr("--public-url"));
+}
+
+TEST(ConfigTest, MetricsTokenFromAFlagOrAFileNeverShownInErrors) {
+  FakeFiles files;
+  files.Add("/etc/konfero/metrics-token", "  0123456789abcdef0123456789abcdef\n");
+  files.Add("/etc/konfero/short", "abc\n");
+  auto token_of = [&files](std::vector<std::string_view> args) {
+    absl::StatusOr<ParsedArgs> parsed = Parse(std::move(args), &files);
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    return parsed.ok() ? parsed->config.metrics_token : "<error>";
+  };
+  EXPECT_EQ(token_of({}), "");
+  EXPECT_EQ(token_of({"--metrics-token", "Zm9vYmFyYmF6cXV4cXV1eA=="}), "Zm9vYmFyYmF6cXV4cXV1eA==");
+  EXPECT_EQ(token_of({"--metrics-token-file", "/etc/konfero/metrics-token"}),
+            "0123456789abcdef0123456789abcdef");
+  for (std::string_view bad : {"short-token", "has space 0123456789abcdef",
+                               "0123456789abcdef\"quote", "================"}) {
+    const std::string error = ErrorOf({"--metrics-token", bad});
+    EXPECT_THAT(error, HasSubstr("--metrics-token: the metrics token must be")) << bad;
+    EXPECT_THAT(error, Not(HasSubstr(bad))) << bad;
+  }
+  const std::string short_file =
+      ErrorOf({"--metrics-token-file", "/etc/konfero/short"}, &files);
+  EXPECT_THAT(short_file, HasSubstr("--metrics-token-file /etc/konfero/short: the metrics token"));
+  EXPECT_THAT(short_file, Not(HasSubstr("abc\n")));
+  EXPECT_THAT(ErrorOf({"--metrics-token-file", "/missing"}, &files),
+              HasSubstr("--metrics-token-file: cannot read /missing"));
+  EXPECT_THAT(ErrorOf({"--metrics-token", "0123456789abcdef0123", "--metrics-token-file",
+                       "/etc/konfero/metrics-token"},
+                      &files),
+              HasSubstr("not both"));
+}
+
 TEST(ConfigTest, ReadFileFromDiskNamesAMissingFile) {
   absl::StatusOr<std::string> text = ReadFileFromDisk("/nonexistent/konfero.conf");
   EXPECT_TRUE(absl::IsNotFound(text.status()));
@@ -513,6 +563,23 @@ TEST(SipConfigTest, PinTimeoutAndRtpPortsTakeTheirRanges) {
                                "1-65536", "a-b", "40000:40999"}) {
     EXPECT_THAT(ErrorOf({"--rtp-ports", bad}), HasSubstr("--rtp-ports: expected MIN-MAX")) << bad;
   }
+}
+
+TEST(ConfigTest, GuestCapsAndChatRetention) {
+  const ServerConfig defaults = ConfigOf({});
+  EXPECT_EQ(defaults.max_guests_per_address, 20);
+  EXPECT_EQ(defaults.max_guests_per_room, 100);
+  EXPECT_EQ(defaults.chat_retention_days, 30);
+  const ServerConfig c = ConfigOf({"--max-guests-per-address", "0", "--max-guests-per-room=7",
+                                   "--chat-retention-days", "365"});
+  EXPECT_EQ(c.max_guests_per_address, 0);
+  EXPECT_EQ(c.max_guests_per_room, 7);
+  EXPECT_EQ(c.chat_retention_days, 365);
+  EXPECT_THAT(ErrorOf({"--max-guests-per-address", "-1"}),
+              HasSubstr("--max-guests-per-address: expected a whole number from 0 to 100000"));
+  EXPECT_THAT(ErrorOf({"--max-guests-per-room", "many"}), HasSubstr("--max-guests-per-room"));
+  EXPECT_THAT(ErrorOf({"--chat-retention-days", "1.5"}), HasSubstr("whole days"));
+  EXPECT_THAT(Usage(), HasSubstr("--chat-retention-days DAYS"));
 }
 
 }  // namespace

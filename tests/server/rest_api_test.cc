@@ -43,6 +43,8 @@ class RestApiTest : public ::testing::Test {
     HttpRequest request;
     request.method = std::move(method);
     request.target = std::move(target);
+    // As the web client sends it.
+    if (!body.empty()) request.headers["content-type"] = "application/json";
     request.body = std::move(body);
     request.remote_address = std::move(remote);
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
@@ -145,6 +147,22 @@ TEST_F(RestApiTest, MalformedBodiesAre400WithAClearMessage) {
     EXPECT_EQ(ErrorCode(r), "invalid_argument");
     EXPECT_THAT(Json(r)["error"]["message"].get<std::string>(), HasSubstr(c.message));
   }
+}
+
+TEST_F(RestApiTest, LoginOnlyFromABodyDeclaredJson) {
+  // A form of another site can post text/plain without a CORS preflight.
+  HttpRequest form;
+  form.method = "POST";
+  form.target = "/api/login";
+  form.headers["content-type"] = "text/plain";
+  form.body = json{{"login", "admin"}, {"password", kAdminPassword}}.dump();
+  form.remote_address = "192.0.2.7";
+  HttpResponse r = router_.Dispatch(form);
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(ErrorCode(r), "unsupported_media_type");
+  EXPECT_THAT(r.body, testing::Not(HasSubstr("token")));
+  form.headers["content-type"] = "application/json;charset=UTF-8";
+  EXPECT_EQ(router_.Dispatch(form).status, 200);
 }
 
 TEST_F(RestApiTest, ErrorMessagesNeverEchoThePassword) {
@@ -278,9 +296,10 @@ TEST_F(RestApiTest, AdminCreatesUsersWhoSeeOnlyTheirRooms) {
   const int64_t admins_room = CreateRoom("Vorstand", admin_);
 
   EXPECT_EQ(Json(Call("GET", "/api/rooms", "", anna))["rooms"], json::array());
+  // A room she is no member of is answered like a missing one.
   HttpResponse other = Call("POST", Room(admins_room) + "/public", R"({"public":true})", anna);
-  EXPECT_EQ(other.status, 403);
-  EXPECT_EQ(ErrorCode(other), "forbidden");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(ErrorCode(other), "not_found");
   HttpResponse not_admin = Call("POST", "/api/users",
       R"({"login":"bob","display_name":"Bob","password":"bob-password"})", anna);
   EXPECT_EQ(not_admin.status, 403);

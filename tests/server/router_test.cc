@@ -1,7 +1,9 @@
 // The router: patterns with placeholders, and the answers it gives by
-// itself (400, 404, 405, 413) in JSON under /api/ and plain text elsewhere.
+// itself (400, 404, 405, 413, 415) in JSON under /api/ and plain text
+// elsewhere.
 #include "server/router.h"
 
+#include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -44,10 +46,15 @@ class RouterTest : public ::testing::Test {
                 });
   }
 
-  HttpResponse Call(std::string method, std::string target, std::string body = "") {
+  // A body goes as application/json unless `content_type` says otherwise
+  // ("" for no Content-Type header).
+  HttpResponse Call(std::string method, std::string target, std::string body = "",
+                    std::optional<std::string> content_type = std::nullopt) {
     HttpRequest request;
     request.method = std::move(method);
     request.target = std::move(target);
+    if (!content_type && !body.empty()) content_type = "application/json";
+    if (content_type && !content_type->empty()) request.headers["content-type"] = *content_type;
     request.body = std::move(body);
     return router_.Dispatch(request);
   }
@@ -119,6 +126,28 @@ TEST_F(RouterTest, BodyAboveTheLimitIs413BeforeAnyHandler) {
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(ErrorCode(r), "payload_too_large");
   EXPECT_EQ(Call("POST", "/api/rooms", std::string(kMaxBodyBytes, 'x')).status, 200);
+}
+
+TEST_F(RouterTest, ApiBodiesThatAreNotDeclaredJsonAre415BeforeAnyHandler) {
+  // What a page of another site may send without a CORS preflight.
+  for (const char* type : {"text/plain", "text/plain;charset=UTF-8",
+                           "application/x-www-form-urlencoded", "multipart/form-data; b=x"}) {
+    HttpResponse r = Call("POST", "/api/rooms", R"({"name":"x"})", type);
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_EQ(ErrorCode(r), "unsupported_media_type") << type;
+    EXPECT_THAT(r.body, HasSubstr("application/json"));
+    EXPECT_EQ(r.route, "/api/rooms");
+  }
+  EXPECT_EQ(Call("POST", "/api/rooms", "{}", "").status, 415);          // no Content-Type
+  EXPECT_EQ(Call("POST", "/api/rooms", "", "text/plain").status, 415);  // declared, empty
+  EXPECT_EQ(Call("PUT", "/api/rooms", "{}", "text/plain").status, 405);  // no such route first
+  EXPECT_EQ(Call("POST", "/api/nothing", "{}", "text/plain").status, 404);
+  // Allowed: JSON with a charset, and a POST without a body (logout).
+  EXPECT_EQ(Call("POST", "/api/rooms", "{}", "application/json; charset=utf-8").body,
+            "create:{}");
+  EXPECT_EQ(Call("POST", "/api/rooms", "", "").body, "create:");
+  // Outside the API and for other methods, the Content-Type is not the router's business.
+  EXPECT_EQ(Call("DELETE", "/api/rooms/7", "x", "text/plain").body, "delete 7");
 }
 
 TEST_F(RouterTest, FallbackServesUnmatchedGetsOutsideTheApi) {

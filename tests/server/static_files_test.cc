@@ -80,6 +80,21 @@ TEST_F(StaticFilesTest, GuestLinksServeTheGuestPage) {
   EXPECT_EQ(Get("/r/a/b").status, 404);
 }
 
+TEST_F(StaticFilesTest, PagesCarryTheContentSecurityPolicy) {
+  const StaticFiles strict(root_, "default-src 'none'");
+  for (std::string_view target : {"/", "/r/Zm9vYmFyYmF6cXV4cXV1eA", "/js/api.js"}) {
+    std::optional<std::vector<std::string>> segments = SplitPath(target);
+    ASSERT_TRUE(segments);
+    EXPECT_THAT(strict.Serve(*segments).headers,
+                testing::Contains(testing::Pair("content-security-policy", "default-src 'none'")))
+        << target;
+  }
+  // Without one given: the web client's policy with connections to 'self'.
+  EXPECT_THAT(Get("/").headers,
+              testing::Contains(testing::Pair("content-security-policy",
+                                              HasSubstr("connect-src 'self';"))));
+}
+
 TEST_F(StaticFilesTest, FilesGetTheirContentTypes) {
   EXPECT_EQ(Get("/js/api.js").content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(Get("/js/api.js").body, "export {};");
