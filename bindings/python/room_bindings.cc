@@ -136,13 +136,16 @@ void BindUsersAndRooms(py::class_<H>& c) {
           "Changes the session user's password.")
       .def(
           "login",
-          [](H& h, Sv login, Sv password, Sv source) {
-            return Unwrap(h.get().Login(login, password, source));
+          [](H& h, Sv login, Sv password, Sv source, Sv device_cookie) {
+            return Unwrap(h.get().Login(login, password, source, device_cookie));
           },
           py::arg("login"), py::arg("password"), py::arg("source") = "",
+          py::arg("device_cookie") = "",
           "Returns a Session. UnauthenticatedError for a wrong login or "
           "password (the same error for both); ResourceExhaustedError while "
-          "the login or the source is locked out.")
+          "the login or the source is locked out, unless `device_cookie` is "
+          "a valid one from an earlier login of this login (Session."
+          "device_cookie): others' guessing never locks that client out.")
       .def(
           "logout",
           [](H& h, Sv session) { ThrowIfError(h.get().Logout(session)); },

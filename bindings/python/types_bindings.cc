@@ -85,8 +85,13 @@ void BindRecords(py::module_& m) {
       .def_readwrite("token", &Session::token, "The bearer secret.")
       .def_readwrite("user", &Session::user, "The user id (int).")
       .def_readwrite("expires_at", &Session::expires_at,
-                     "Expiry, in Unix seconds.");
-  DefRepr(m.attr("Session"), {"user", "expires_at", "token"}, {"token"});
+                     "Expiry, in Unix seconds.")
+      .def_readwrite("device_cookie", &Session::device_cookie,
+                     "A device cookie for the client that logged in: pass it "
+                     "to login() from that client and the per-login lockout "
+                     "does not apply to it. A secret.");
+  DefRepr(m.attr("Session"), {"user", "expires_at", "token", "device_cookie"},
+          {"token", "device_cookie"});
 
   ValueClass<PublicAccess>(
       m, "PublicAccess",

@@ -49,7 +49,8 @@ HttpRequest ToHttpRequest(http::request<http::string_body>& request, const std::
   out.method = Str(request.method_string());
   out.target = Str(request.target());
   for (const auto& field : request) {
-    if (field.name() == http::field::authorization || field.name() == http::field::content_type) {
+    if (field.name() == http::field::authorization || field.name() == http::field::content_type ||
+        field.name() == http::field::cookie) {
       std::string name = Str(field.name_string());
       for (char& c : name) c = AsciiLower(c);
       out.headers[std::move(name)] = Str(field.value());
@@ -140,9 +141,14 @@ class HttpConnection final : public Closable,
     const bool keep_alive = request.keep_alive();
     const bool head = request.method() == http::verb::head;
     const std::string method = Str(request.method_string());
-    HttpResponse response =
-        ctx_.router.Dispatch(ToHttpRequest(request, remote_, kIsTls<Stream>));
-    Respond(std::move(response), keep_alive, head, method, started);
+    // The login answers later (its password is checked off this thread);
+    // the connection reads nothing more until then.
+    ctx_.router.Dispatch(ToHttpRequest(request, remote_, kIsTls<Stream>),
+                         [self = this->shared_from_this(), keep_alive, head, method,
+                          started](HttpResponse response) {
+                           self->Respond(std::move(response), keep_alive, head, method,
+                                         started);
+                         });
   }
 
   // One Origin header, of an allowed origin, or none (http_security.h).

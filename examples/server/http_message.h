@@ -31,7 +31,7 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ... as received
   std::string target;  // path and query, e.g. "/api/rooms/12?x=1"
   // Header names in lower case. Only the ones the handlers read need to be
-  // filled in: authorization, content-type.
+  // filled in: authorization, content-type, cookie.
   std::map<std::string, std::string, std::less<>> headers;
   std::string body;
   std::string remote_address;  // "127.0.0.1" (no port); for rate limits

@@ -36,6 +36,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/prometheus_text.h"
+#include "server/password_pool.h"
 #include "server/rest_api.h"
 #include "server/router.h"
 #include "server/server.h"
@@ -45,6 +46,10 @@
 
 namespace konfero::server {
 namespace {
+
+// Threads that hash passwords, and logins that may wait for one (docs/security.md).
+constexpr int kPasswordThreads = 2;
+constexpr int kMaxPendingLogins = 32;
 
 namespace fs = std::filesystem;
 
@@ -205,7 +210,12 @@ int Run(const ServerConfig& config) {
   }
 
   Router router;
-  RestApi api(**rooms);
+  // Password checks (argon2id) run here, never on the control thread; past
+  // kMaxPendingLogins queued, a login is answered 503 at once.
+  PasswordPool passwords(io->get_executor(), kPasswordThreads, kMaxPendingLogins);
+  RestApi api(**rooms, [&passwords](std::function<void()> work, std::function<void()> done) {
+    return passwords.Submit(std::move(work), std::move(done));
+  });
   api.Register(router);
   const OriginPolicy origins(origin, config.allowed_origins);
   const StaticFiles files(web_root, ContentSecurityPolicy(origins));

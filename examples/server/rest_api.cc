@@ -49,7 +49,10 @@ void RestApi::Register(Router& router) {
       return (this->*method)(req, params.Named(name));
     };
   };
-  router.Add("POST", "/api/login", plain(&RestApi::Login));
+  router.AddAsync("POST", "/api/login",
+                  [this](const HttpRequest& req, const RouteParams&, Responder respond) {
+                    Login(req, std::move(respond));
+                  });
   router.Add("POST", "/api/logout", plain(&RestApi::Logout));
   router.Add("GET", "/api/me", plain(&RestApi::Me));
   router.Add("GET", "/api/rooms", plain(&RestApi::ListRooms));
@@ -63,21 +66,50 @@ void RestApi::Register(Router& router) {
   router.Add("POST", "/api/users", plain(&RestApi::CreateUser));
 }
 
-HttpResponse RestApi::Login(const HttpRequest& request) {
+void RestApi::Login(const HttpRequest& request, Responder respond) {
   absl::StatusOr<JsonBody> body = JsonBody::Parse(request.body);
-  if (!body.ok()) return StatusResponse(body.status());
+  if (!body.ok()) return respond(StatusResponse(body.status()));
   absl::StatusOr<std::string> login = body->String("login");
-  if (!login.ok()) return StatusResponse(login.status());
+  if (!login.ok()) return respond(StatusResponse(login.status()));
   absl::StatusOr<std::string> password = body->String("password");
-  if (!password.ok()) return StatusResponse(password.status());
+  if (!password.ok()) return respond(StatusResponse(password.status()));
 
-  absl::StatusOr<Session> session = rooms_.Login(*login, *password, request.remote_address);
+  const std::string device_cookie(
+      CookieValue(request.Header("cookie").value_or(""), kDeviceCookieName));
+  absl::StatusOr<PendingLogin> begun =
+      rooms_.BeginLogin(*login, *password, request.remote_address, device_cookie);
+  if (!begun.ok()) {
+    return respond(StatusResponse(begun.status(), /*exhausted_is_rate_limit=*/true));
+  }
+  // Shared by the work and the completion; only one of them runs at a time.
+  auto pending = std::make_shared<PendingLogin>(*std::move(begun));
+  auto finish = [this, pending, respond, tls = request.tls] {
+    respond(LoginAnswer(rooms_.FinishLogin(std::move(*pending)), tls));
+  };
+  if (!offload_) {
+    pending->Verify();
+    return finish();
+  }
+  if (!offload_([pending] { pending->Verify(); }, finish)) {
+    HttpResponse busy =
+        JsonError(503, "unavailable", "too many logins at once; try again in a second");
+    busy.headers.emplace_back("retry-after", "1");
+    respond(std::move(busy));
+  }
+}
+
+HttpResponse RestApi::LoginAnswer(absl::StatusOr<Session> session, bool tls) {
   if (!session.ok()) return StatusResponse(session.status(), /*exhausted_is_rate_limit=*/true);
   absl::StatusOr<UserInfo> user = rooms_.WhoAmI(session->token);
   if (!user.ok()) return StatusResponse(user.status());
-  return JsonResponse({{"token", session->token},
-                       {"user", UserJson(*user)},
-                       {"expires_at", UnixMillis(session->expires_at)}});
+  HttpResponse answer = JsonResponse({{"token", session->token},
+                                      {"user", UserJson(*user)},
+                                      {"expires_at", UnixMillis(session->expires_at)}});
+  answer.headers.emplace_back(
+      "set-cookie", Cat(kDeviceCookieName, "=", session->device_cookie,
+                        "; Path=/api/login; Max-Age=31536000; HttpOnly; SameSite=Strict",
+                        tls ? "; Secure" : ""));
+  return answer;
 }
 
 HttpResponse RestApi::Logout(const HttpRequest& request) {

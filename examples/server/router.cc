@@ -54,6 +54,14 @@ HttpResponse ErrorFor(std::string_view target, int status, std::string_view code
 }
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler) {
+  AddAsync(std::move(method), pattern,
+           [handler = std::move(handler)](const HttpRequest& request,
+                                          const RouteParams& params, Responder respond) {
+             respond(handler(request, params));
+           });
+}
+
+void Router::AddAsync(std::string method, std::string_view pattern, AsyncHandler handler) {
   Route route;
   route.method = std::move(method);
   route.pattern = std::string(pattern);
@@ -79,16 +87,16 @@ bool Router::Match(const Route& route, RouteParams& params) {
   return true;
 }
 
-HttpResponse Router::Dispatch(const HttpRequest& request) const {
+void Router::Dispatch(const HttpRequest& request, Responder respond) const {
   const std::string_view target = request.target;
   std::optional<std::vector<std::string>> segments = SplitPath(target);
   if (!segments) {
-    return ErrorFor(target, 400, "invalid_argument", "malformed request target",
-                    "bad_target");
+    return respond(ErrorFor(target, 400, "invalid_argument", "malformed request target",
+                    "bad_target"));
   }
   if (request.body.size() > max_body_bytes_) {
-    return ErrorFor(target, 413, "payload_too_large",
-                    "the request body is larger than 64 KiB", "too_large");
+    return respond(ErrorFor(target, 413, "payload_too_large",
+                    "the request body is larger than 64 KiB", "too_large"));
   }
   const std::string_view method =
       request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
@@ -100,13 +108,17 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     if (!Match(route, params)) continue;
     if (route.method == method) {
       if (IsApiTarget(target) && !DeclaresJsonBody(request)) {
-        return ErrorFor(target, 415, "unsupported_media_type",
+        return respond(ErrorFor(target, 415, "unsupported_media_type",
                         "the body must be JSON, sent with Content-Type: application/json",
-                        route.pattern);
+                        route.pattern));
       }
-      HttpResponse response = route.handler(request, params);
-      response.route = route.pattern;
-      return response;
+      route.handler(request, params,
+                    [respond = std::move(respond), pattern = route.pattern](
+                        HttpResponse response) {
+                      response.route = pattern;
+                      respond(std::move(response));
+                    });
+      return;
     }
     if (allowed.find(route.method) == std::string::npos) {
       if (!allowed.empty()) allowed += ", ";
@@ -117,15 +129,23 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     HttpResponse response = ErrorFor(target, 405, "method_not_allowed",
                                      "method not allowed on this path", "method_not_allowed");
     response.headers.emplace_back("allow", allowed);
-    return response;
+    return respond(std::move(response));
   }
   if (fallback_ && method == "GET" && !IsApiTarget(target)) {
     params.named.clear();
     HttpResponse response = fallback_(request, params);
     if (response.route.empty()) response.route = "fallback";
-    return response;
+    return respond(std::move(response));
   }
-  return ErrorFor(target, 404, "not_found", "no such path", "not_found");
+  return respond(ErrorFor(target, 404, "not_found", "no such path", "not_found"));
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request) const {
+  std::optional<HttpResponse> answer;
+  Dispatch(request, [&answer](HttpResponse response) { answer = std::move(response); });
+  if (answer) return *std::move(answer);
+  return ErrorFor(request.target, 500, "internal",
+                  "the handler did not answer at once (an asynchronous route)", "internal");
 }
 
 }  // namespace konfero::server

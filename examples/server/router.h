@@ -7,7 +7,7 @@
 //                return GetRoom(req, p.Named("id"));
 //              });
 //   router.SetFallback(serve_static_files);  // GET/HEAD that matched nothing
-//   HttpResponse response = router.Dispatch(request);
+//   router.Dispatch(request, [](HttpResponse response) { ... });
 //
 // Patterns are '/'-separated literal segments and `{name}` placeholders
 // that match exactly one non-empty segment. The router answers by itself:
@@ -45,6 +45,12 @@ struct RouteParams {
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&, const RouteParams&)>;
+// Answers a request; called exactly once, on the control thread.
+using Responder = std::function<void(HttpResponse)>;
+// A handler that may answer later (the login hashes its password off the
+// control thread): it calls `respond` once, now or from a later task.
+using AsyncHandler =
+    std::function<void(const HttpRequest&, const RouteParams&, Responder respond)>;
 
 class Router {
  public:
@@ -52,8 +58,13 @@ class Router {
       : max_body_bytes_(max_body_bytes) {}
 
   void Add(std::string method, std::string_view pattern, Handler handler);
+  void AddAsync(std::string method, std::string_view pattern, AsyncHandler handler);
   void SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
+  // Calls `respond` with the answer: before returning, or later for an
+  // asynchronous route.
+  void Dispatch(const HttpRequest& request, Responder respond) const;
+  // For tests and fuzzers: the answer, which must come at once (else 500).
   HttpResponse Dispatch(const HttpRequest& request) const;
 
  private:
@@ -61,7 +72,7 @@ class Router {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" marks a placeholder
-    Handler handler;
+    AsyncHandler handler;
   };
   static bool Match(const Route& route, RouteParams& params);
 

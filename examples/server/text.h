@@ -63,6 +63,22 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The value of cookie `name` in a Cookie header ("a=1; b=2"); empty if
+// absent. The first of duplicates wins (RFC 6265 5.4 orders by path, and
+// ours have one path each).
+inline std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const size_t end = header.find(';');
+    const std::string_view pair = Trim(header.substr(0, end));
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    const size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return Trim(pair.substr(eq + 1));
+    }
+  }
+  return {};
+}
+
 }  // namespace konfero::server
 
 #endif  // KONFERO_EXAMPLES_SERVER_TEXT_H_

@@ -3,7 +3,10 @@
 // the error codes and HTTP statuses of each failure.
 #include "server/rest_api.h"
 
+#include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -396,6 +399,98 @@ TEST_F(RestApiTest, BodiesOver64KiBAre413) {
 TEST_F(RestApiTest, RoutesAnswerOnlyTheirMethods) {
   EXPECT_EQ(Call("GET", "/api/login").status, 405);
   EXPECT_EQ(Call("PUT", "/api/rooms", "", admin_).status, 405);
+}
+
+// ---- Logins: device cookies and the password check off the thread ---------
+
+std::string SetCookie(const HttpResponse& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name == "set-cookie") return value;
+  }
+  return "";
+}
+
+TEST_F(RestApiTest, ALoginSetsAnHttpOnlyDeviceCookieThatGetsPastALockedLogin) {
+  HttpResponse ok = Call("POST", "/api/login",
+                         json{{"login", "admin"}, {"password", kAdminPassword}}.dump());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::string set_cookie = SetCookie(ok);
+  EXPECT_THAT(set_cookie, testing::StartsWith("konfero_device=admin."));
+  EXPECT_THAT(set_cookie, testing::HasSubstr("; Path=/api/login;"));
+  EXPECT_THAT(set_cookie, testing::HasSubstr("; HttpOnly; SameSite=Strict"));
+  EXPECT_THAT(set_cookie, testing::Not(testing::HasSubstr("Secure")));  // not over TLS
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+
+  // A guesser elsewhere locks the login for every browser without one...
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Call("POST", "/api/login", R"({"login":"admin","password":"guess"})", "",
+                   "203.0.113.9")
+                  .status,
+              401);
+  }
+  const std::string right = json{{"login", "admin"}, {"password", kAdminPassword}}.dump();
+  EXPECT_EQ(Call("POST", "/api/login", right, "", "198.51.100.1").status, 429);
+  // ...but not the admin's browser, which sends its cookie back.
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/api/login";
+  request.headers["content-type"] = "application/json";
+  request.headers["cookie"] = "theme=dark; " + cookie + "; other=1";
+  request.body = right;
+  request.remote_address = "198.51.100.1";
+  request.tls = true;
+  HttpResponse trusted = router_.Dispatch(request);
+  EXPECT_EQ(trusted.status, 200) << trusted.body;
+  EXPECT_THAT(SetCookie(trusted), testing::EndsWith("; Secure"));
+}
+
+// An Offload that keeps the work until the test runs it.
+struct QueuedOffload {
+  struct Job {
+    std::function<void()> work, done;
+  };
+  std::deque<Job> jobs;
+  size_t capacity = 1;
+  Offload AsOffload() {
+    return [this](std::function<void()> work, std::function<void()> done) {
+      if (jobs.size() >= capacity) return false;
+      jobs.push_back({std::move(work), std::move(done)});
+      return true;
+    };
+  }
+};
+
+TEST_F(RestApiTest, ThePasswordIsCheckedThroughTheOffloadAndAFullOneIs503) {
+  QueuedOffload offload;
+  RestApi api(*rooms_, offload.AsOffload());
+  Router router;
+  api.Register(router);
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/api/login";
+  request.headers["content-type"] = "application/json";
+  request.body = json{{"login", "admin"}, {"password", kAdminPassword}}.dump();
+  request.remote_address = "192.0.2.8";
+
+  std::optional<HttpResponse> first;
+  router.Dispatch(request, [&](HttpResponse r) { first = std::move(r); });
+  EXPECT_FALSE(first.has_value());  // waiting for the check
+  ASSERT_EQ(offload.jobs.size(), 1u);
+
+  std::optional<HttpResponse> second;
+  router.Dispatch(request, [&](HttpResponse r) { second = std::move(r); });
+  ASSERT_TRUE(second.has_value());  // the offload is full: answered at once
+  EXPECT_EQ(second->status, 503);
+  EXPECT_EQ(ErrorCode(*second), "unavailable");
+  EXPECT_THAT(second->headers, testing::Contains(std::pair<std::string, std::string>(
+                                   "retry-after", "1")));
+
+  offload.jobs.front().work();  // the pool thread
+  EXPECT_FALSE(first.has_value());
+  offload.jobs.front().done();  // back on the control thread
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(first->route, "/api/login");
 }
 
 }  // namespace

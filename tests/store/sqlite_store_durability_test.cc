@@ -232,7 +232,7 @@ TEST_F(SqliteStoreFileTest, DataSurvivesCloseAndReopen) {
   }
   std::unique_ptr<Store> reopened = Open();
   ASSERT_NE(reopened, nullptr);
-  EXPECT_EQ(reopened->schema_version(), 4);
+  EXPECT_EQ(reopened->schema_version(), 5);
   EXPECT_THAT(before, HasSubstr("room 2 Closed members 1 revoked tok-closed\n"));
   EXPECT_EQ(Dump(*reopened), before);
   EXPECT_EQ(reopened->MaxConferenceId(RoomId{1}).value_or(-1), 2);
@@ -243,7 +243,7 @@ TEST_F(SqliteStoreFileTest, FileDatabaseUsesWriteAheadLogging) {
   ASSERT_NE(store, nullptr);
   RawDb raw(path_);
   EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "5");
 }
 
 TEST_F(SqliteStoreFileTest, DatabaseFilesAreReadableByTheirOwnerOnly) {
@@ -289,7 +289,7 @@ TEST_F(SqliteStoreFileTest, Version1DatabaseIsMigratedAndKeepsItsData) {
 
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 4);
+  EXPECT_EQ(store->schema_version(), 5);
   EXPECT_EQ(Dump(*store),
             "user 1 alice Alice h admin\n"
             "room 1 Old room members 1 access 1234 tok\n"
@@ -300,7 +300,7 @@ TEST_F(SqliteStoreFileTest, Version1DatabaseIsMigratedAndKeepsItsData) {
   EXPECT_EQ(*room, RoomId{2});
 
   RawDb raw(path_);
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "5");
   EXPECT_EQ(raw.Rows("SELECT name FROM sqlite_master WHERE type = 'index' "
                      "AND tbl_name = 'chat_messages' AND sql IS NOT NULL "
                      "ORDER BY name"),
@@ -328,7 +328,7 @@ TEST_F(SqliteStoreFileTest, Version2DatabaseIsMigratedAndKeepsItsAccess) {
   }
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 4);
+  EXPECT_EQ(store->schema_version(), 5);
   // A room that went private before the upgrade remembers no link: a guest
   // with it is told the link is not valid, as before.
   EXPECT_EQ(Dump(*store),

@@ -92,7 +92,7 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, FreshDatabaseIsAtTheLatestSchemaVersion) {
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), 5);
 }
 
 // ---- users ----
@@ -557,6 +557,46 @@ TEST_F(SqliteStoreTest, MaxConferenceIdIsTheHighestOfTheRoomOrZero) {
   EXPECT_EQ(store_->MaxConferenceId(room).value_or(-1), 9);
   EXPECT_EQ(store_->MaxConferenceId(other).value_or(-1), 50);
   EXPECT_EQ(store_->MaxConferenceId(RoomId{123}).value_or(-1), 0);
+}
+
+// ---- Sessions and secrets (schema 5) ----------------------------------------
+
+TEST_F(SqliteStoreTest, SessionsRoundTripAndExpire) {
+  const UserId alice = AddUser("alice");
+  const UserId bob = AddUser("bob");
+  const absl::Time now = absl::FromUnixSeconds(1700000000);
+  ASSERT_TRUE(store_->InsertSession({"aa11", alice, now + absl::Hours(1)}).ok());
+  ASSERT_TRUE(store_->InsertSession({"bb22", bob, now + absl::Hours(2)}).ok());
+  ASSERT_TRUE(store_->InsertSession({"cc33", bob, now - absl::Seconds(1)}).ok());
+  absl::StatusOr<std::vector<StoredSession>> live = store_->LoadSessions(now);
+  ASSERT_TRUE(live.ok()) << live.status();
+  ASSERT_EQ(live->size(), 2u);
+  EXPECT_EQ((*live)[0].token_sha256, "aa11");
+  EXPECT_EQ((*live)[0].user, alice);
+  EXPECT_EQ((*live)[0].expires_at, now + absl::Hours(1));
+  EXPECT_EQ((*live)[1].token_sha256, "bb22");
+  // The expired one was deleted, not just skipped.
+  EXPECT_EQ(store_->LoadSessions(now - absl::Hours(1))->size(), 2u);
+
+  ASSERT_TRUE(store_->DeleteSession("aa11").ok());
+  ASSERT_TRUE(store_->DeleteSession("unknown").ok());
+  ASSERT_TRUE(store_->DeleteSessionsOf(bob).ok());
+  EXPECT_THAT(*store_->LoadSessions(now), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, ASessionOfAnUnknownUserIsNotFound) {
+  absl::Status s = store_->InsertSession({"dd44", UserId{99}, absl::InfiniteFuture()});
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+  EXPECT_THAT(*store_->LoadSessions(absl::UnixEpoch()), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, ASecretIsCreatedOnceAndThenKept) {
+  absl::StatusOr<std::string> first = store_->GetOrCreateSecret("key", "first-candidate");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, "first-candidate");
+  EXPECT_EQ(store_->GetOrCreateSecret("key", "second-candidate").value_or(""),
+            "first-candidate");
+  EXPECT_EQ(store_->GetOrCreateSecret("other", "x").value_or(""), "x");
 }
 
 }  // namespace

@@ -195,6 +195,41 @@ bool IsGuestLimitError(const absl::Status& status);
 using EventCallback = std::function<void(const Event&)>;
 enum class SubscriptionId : uint64_t {};
 
+namespace rooms {
+class RoomServiceImpl;
+}
+
+// A login between RoomService::BeginLogin and FinishLogin: the password and
+// the hash to check it against. Move-only; the password is wiped when the
+// check is done or the object dies.
+//
+// Thread contract: Verify may run on any thread (it reads only this
+// object); everything else happens on the service's thread.
+class PendingLogin {
+ public:
+  PendingLogin(PendingLogin&&) noexcept;
+  PendingLogin& operator=(PendingLogin&&) noexcept;
+  PendingLogin(const PendingLogin&) = delete;
+  PendingLogin& operator=(const PendingLogin&) = delete;
+  ~PendingLogin();
+
+  // The argon2id check; CPU-heavy, idempotent.
+  void Verify();
+  bool verified() const { return result_.has_value(); }
+
+ private:
+  friend class rooms::RoomServiceImpl;
+  PendingLogin() = default;
+
+  std::string login_;
+  std::string source_;
+  std::optional<UserId> user_;  // nullopt: no such login
+  std::string password_hash_;   // the user's, or a dummy of equal cost
+  std::string password_;
+  std::string device_nonce_;    // of a valid device cookie, else empty
+  std::optional<bool> result_;
+};
+
 class RoomService {
  public:
   // Opens (creating or migrating) the database and loads users, rooms,
@@ -223,9 +258,33 @@ class RoomService {
                                       std::string_view new_password) = 0;
   // Unauthenticated for a wrong login or password (the same error for both);
   // ResourceExhausted while the login or the source is locked out.
-  virtual absl::StatusOr<Session> Login(std::string_view login,
-                                        std::string_view password,
-                                        std::string_view source) = 0;
+  //
+  // Lockout (RoomServiceOptions::login_limit) follows OWASP's device-cookie
+  // scheme: wrong passwords count per source and per login, and a locked
+  // login or source is refused before its password is looked at, except
+  // from a browser that presents a valid `device_cookie` for this login
+  // (from an earlier successful Login: Session::device_cookie). Such a
+  // browser is never locked out by others' guessing; its own wrong
+  // passwords count against its cookie alone, and past the limit the
+  // cookie stops counting as valid until the lockout has passed. An invalid
+  // or foreign cookie is ignored (the login is then untrusted).
+  //
+  // Login = BeginLogin, PendingLogin::Verify, FinishLogin in a row, all on
+  // the service's thread; a server that must not block that thread for the
+  // password hash (argon2id, tens of milliseconds) runs Verify elsewhere.
+  absl::StatusOr<Session> Login(std::string_view login, std::string_view password,
+                                std::string_view source,
+                                std::string_view device_cookie = {});
+  // Checks the arguments and the lockouts. The PendingLogin holds a copy of
+  // the password until it is verified.
+  virtual absl::StatusOr<PendingLogin> BeginLogin(std::string_view login,
+                                                  std::string_view password,
+                                                  std::string_view source,
+                                                  std::string_view device_cookie = {}) = 0;
+  // Counts a failure, or opens the session (stored, so it outlives a
+  // restart). Verifies first if the caller has not. Unauthenticated also if
+  // the user was deleted or changed password since BeginLogin.
+  virtual absl::StatusOr<Session> FinishLogin(PendingLogin pending) = 0;
   virtual absl::Status Logout(std::string_view session) = 0;
   virtual absl::StatusOr<UserInfo> WhoAmI(std::string_view session) = 0;
 

@@ -72,6 +72,10 @@ struct Session {
   std::string token;
   UserId user{};
   absl::Time expires_at;
+  // A new device cookie for the browser that logged in (OWASP's "device
+  // cookies"): hand it back to Login from that browser and the per-login
+  // lockout does not apply to it. Opaque, [A-Za-z0-9._-]; a secret.
+  std::string device_cookie;
 };
 
 // What a public room hands out. Private rooms have is_public == false and

@@ -68,6 +68,9 @@ class SecretIndex {
   absl::flat_hash_map<std::string, Entry> map_;
 };
 
+// SHA-256 of `data`, as 64 lower-case hex digits.
+std::string Sha256Hex(std::string_view data);
+
 // HMAC-SHA256(key, secret) as raw bytes.
 std::string HmacSha256(absl::Span<const uint8_t> key, std::string_view data);
 

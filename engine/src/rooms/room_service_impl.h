@@ -67,9 +67,11 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
   absl::Status ChangePassword(std::string_view session,
                               std::string_view old_password,
                               std::string_view new_password) override;
-  absl::StatusOr<Session> Login(std::string_view login,
-                                std::string_view password,
-                                std::string_view source) override;
+  // Logins and sessions (room_service_login.cc).
+  absl::StatusOr<PendingLogin> BeginLogin(std::string_view login, std::string_view password,
+                                          std::string_view source,
+                                          std::string_view device_cookie) override;
+  absl::StatusOr<Session> FinishLogin(PendingLogin pending) override;
   absl::Status Logout(std::string_view session) override;
   absl::StatusOr<UserInfo> WhoAmI(std::string_view session) override;
 
@@ -147,6 +149,10 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
 
   // Helpers shared by the method files.
   absl::StatusOr<const store::StoredUser*> Authenticate(std::string_view session);
+  // Ends every session of `user` (memory and store).
+  absl::Status EndSessionsOf(UserId user);
+  // Loads the unexpired sessions and the device-cookie key (Load).
+  absl::Status LoadLoginState();
   // The room, if `user` may manage it (a member, or an admin).
   absl::StatusOr<RoomState*> ManagedRoom(const store::StoredUser& user,
                                          RoomId room);
@@ -214,7 +220,11 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
 
   absl::flat_hash_map<UserId, store::StoredUser> users_;
   absl::flat_hash_map<std::string, UserId> users_by_login_;
-  crypto::SecretIndex<SessionEntry> sessions_;
+  // By the SHA-256 of the token (hex), as stored: a token is 256 random
+  // bits, so the lookup's timing tells a guesser nothing.
+  absl::flat_hash_map<std::string, SessionEntry> sessions_;
+  // The HMAC key of device cookies (device_cookie.h), kept in the store.
+  std::string device_cookie_key_;
 
   absl::flat_hash_map<RoomId, std::unique_ptr<RoomState>> rooms_;
   crypto::SecretIndex<RoomId> rooms_by_pin_;

@@ -1,4 +1,4 @@
-// room_service_users.cc: opening the service; users, logins and sessions.
+// room_service_users.cc: opening the service; users.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -105,7 +105,6 @@ RoomServiceImpl::RoomServiceImpl(RoomServiceOptions options,
       room_code_failures_(options_.phone_room_limit, clock),
       global_code_failures_(options_.guest_code_global_limit, clock),
       chat_rate_(options_.chat_burst, options_.chat_messages_per_second, clock),
-      sessions_(random),
       rooms_by_pin_(random),
       rooms_by_token_(random),
       rooms_by_revoked_token_(random) {}
@@ -153,24 +152,11 @@ absl::Status RoomServiceImpl::Load() {
   // conference's messages, whatever the purge deleted.
   absl::StatusOr<int64_t> purged = PurgeExpiredChat();
   if (!purged.ok()) return purged.status();
-  return absl::OkStatus();
+  return LoadLoginState();
 }
 
 UserInfo RoomServiceImpl::ToUserInfo(const store::StoredUser& u) {
   return UserInfo{u.id, u.login, u.display_name, u.admin};
-}
-
-absl::StatusOr<const store::StoredUser*> RoomServiceImpl::Authenticate(
-    std::string_view session) {
-  std::optional<SessionEntry> entry = sessions_.Find(session);
-  if (!entry) return absl::UnauthenticatedError("not logged in");
-  if (clock_.Now() >= entry->expires_at) {
-    sessions_.Erase(session);
-    return absl::UnauthenticatedError("session expired; log in again");
-  }
-  auto it = users_.find(entry->user);
-  if (it == users_.end()) return absl::UnauthenticatedError("not logged in");
-  return &it->second;
 }
 
 absl::StatusOr<UserInfo> RoomServiceImpl::BootstrapAdmin(
@@ -253,49 +239,9 @@ absl::Status RoomServiceImpl::ChangePassword(std::string_view session,
   const UserId id = (*actor)->id;
   if (absl::Status s = store_->UpdatePasswordHash(id, *hash); !s.ok()) return s;
   users_[id].password_hash = *std::move(hash);
-  // Other sessions of this user end: a password change is often a response
+  // Every session of this user ends: a password change is often a response
   // to a leaked password.
-  sessions_.EraseIf([&](const SessionEntry& e) { return e.user == id; });
-  return absl::OkStatus();
-}
-
-absl::StatusOr<Session> RoomServiceImpl::Login(std::string_view login,
-                                               std::string_view password,
-                                               std::string_view source) {
-  if (absl::Status s = ValidateSource(source); !s.ok()) return s;
-  if (login.size() > 64 || password.size() > 256) {
-    return absl::InvalidArgumentError("login or password too long");
-  }
-  const std::string login_key = absl::StrCat("login:", Sv(login));
-  const std::string source_key = absl::StrCat("source:", Sv(source));
-  if (absl::Status s = login_failures_.Check(login_key, "login"); !s.ok()) return s;
-  if (absl::Status s = login_failures_.Check(source_key, "login"); !s.ok()) return s;
-
-  auto it = users_by_login_.find(Sv(login));
-  const store::StoredUser* user =
-      it == users_by_login_.end() ? nullptr : &users_[it->second];
-  // Verify even for an unknown login so both failures take the same time.
-  const bool ok = crypto::VerifyPassword(
-      user ? std::string_view(user->password_hash) : dummy_hash_, password);
-  if (!ok || user == nullptr) {
-    login_failures_.RecordFailure(login_key);
-    login_failures_.RecordFailure(source_key);
-    return absl::UnauthenticatedError("wrong login or password");
-  }
-  const absl::Time now = clock_.Now();
-  sessions_.EraseIf([&](const SessionEntry& e) { return e.expires_at <= now; });
-  Session session{crypto::RandomBase64Url(32, random_), user->id,
-                  now + options_.session_ttl};
-  sessions_.Insert(session.token, SessionEntry{user->id, session.expires_at});
-  return session;
-}
-
-absl::Status RoomServiceImpl::Logout(std::string_view session) {
-  if (!sessions_.Contains(session)) {
-    return absl::UnauthenticatedError("not logged in");
-  }
-  sessions_.Erase(session);
-  return absl::OkStatus();
+  return EndSessionsOf(id);
 }
 
 absl::StatusOr<UserInfo> RoomServiceImpl::WhoAmI(std::string_view session) {

@@ -85,8 +85,26 @@ constexpr std::string_view kMigration4 = R"sql(
 CREATE INDEX chat_messages_by_time ON chat_messages (sent_at_us);
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {
-    kMigration1, kMigration2, kMigration3, kMigration4};
+// Version 5: login sessions outlive a restart (a crash or kill -9 must not
+// log every moderator out), stored by the SHA-256 of their token so the file
+// holds nothing a reader could log in with; and the server's long-lived
+// secrets (the device-cookie key, room_service.h: Login).
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE sessions (
+  token_sha256  TEXT    PRIMARY KEY,
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires_at_us INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE secrets (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {
+    kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 
 absl::StatusOr<int> ReadVersion(Db& db) {
   absl::StatusOr<Statement> st =

@@ -439,6 +439,75 @@ class SqliteStore final : public Store {
     return *row ? st->Int(0) : 0;
   }
 
+  absl::Status InsertSession(const StoredSession& session) override {
+    return Write([&]() -> absl::Status {
+      absl::Status s = Run(
+          "INSERT INTO sessions (token_sha256, user_id, expires_at_us) VALUES (?1, ?2, ?3)",
+          "insert session", std::string_view(session.token_sha256), ToInt(session.user),
+          absl::ToUnixMicros(session.expires_at));
+      if (absl::IsNotFound(s)) return UserNotFound(session.user);
+      return s;
+    });
+  }
+
+  absl::Status DeleteSession(std::string_view token_sha256) override {
+    return Write([&] {
+      return Run("DELETE FROM sessions WHERE token_sha256 = ?1", "delete session",
+                 token_sha256);
+    });
+  }
+
+  absl::Status DeleteSessionsOf(UserId user) override {
+    return Write([&] {
+      return Run("DELETE FROM sessions WHERE user_id = ?1", "delete user's sessions",
+                 ToInt(user));
+    });
+  }
+
+  absl::StatusOr<std::vector<StoredSession>> LoadSessions(absl::Time now) override {
+    const int64_t now_us = absl::ToUnixMicros(now);
+    if (absl::Status s = Write([&] {
+          return Run("DELETE FROM sessions WHERE expires_at_us <= ?1",
+                     "delete expired sessions", now_us);
+        });
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<Statement> st = db_.Prepare(
+        "SELECT token_sha256, user_id, expires_at_us FROM sessions ORDER BY user_id",
+        "load sessions");
+    if (!st.ok()) return st.status();
+    std::vector<StoredSession> sessions;
+    for (;;) {
+      absl::StatusOr<bool> row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      sessions.push_back(StoredSession{.token_sha256 = st->Text(0),
+                                       .user = UserId{st->Int(1)},
+                                       .expires_at = absl::FromUnixMicros(st->Int(2))});
+    }
+    return sessions;
+  }
+
+  absl::StatusOr<std::string> GetOrCreateSecret(std::string_view name,
+                                                std::string_view candidate) override {
+    if (absl::Status s = Write([&] {
+          return Run("INSERT OR IGNORE INTO secrets (name, value) VALUES (?1, ?2)",
+                     "store secret", name, candidate);
+        });
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<Statement> st =
+        db_.Prepare("SELECT value FROM secrets WHERE name = ?1", "read secret");
+    if (!st.ok()) return st.status();
+    st->Bind(1, name);
+    absl::StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::InternalError("a stored secret vanished");
+    return st->Text(0);
+  }
+
  private:
   // Prepares `sql`, binds `args` to ?1, ?2, ... in order and runs it.
   template <typename... Args>

@@ -10,8 +10,9 @@
 // applied; Open() applies the missing ones in order, each in a transaction.
 //
 // Errors, common to every method: Unavailable if another connection holds
-// the database lock for longer than the busy timeout (nothing was changed;
-// retrying may succeed), Internal for anything SQLite reports otherwise.
+// the database lock for longer than the busy timeout, or if the disk is
+// full (nothing was changed; retrying may succeed; the message says which),
+// Internal for anything SQLite reports otherwise.
 // Messages never contain password hashes, PINs or URL tokens.
 //
 // Thread contract: a Store is used by one thread at a time (the RoomService's
@@ -54,6 +55,13 @@ struct StoredRoom {
   // Set while the room is private after RevokeAccess: the URL token it had
   // when it was made private. Never set together with `access`.
   std::optional<std::string> revoked_url_token;
+};
+
+// A login session as stored: the SHA-256 of its token (hex), never the token.
+struct StoredSession {
+  std::string token_sha256;
+  UserId user{};
+  absl::Time expires_at;
 };
 
 struct NewChat {
@@ -134,6 +142,19 @@ class Store {
   // The highest conference id used in the room's chat (0 if none), so that
   // conference ids stay unique across restarts.
   virtual absl::StatusOr<int64_t> MaxConferenceId(RoomId room) = 0;
+
+  // Sessions. InsertSession: NotFound if the user does not exist.
+  // DeleteSession deletes nothing (and succeeds) for an unknown hash.
+  virtual absl::Status InsertSession(const StoredSession& session) = 0;
+  virtual absl::Status DeleteSession(std::string_view token_sha256) = 0;
+  virtual absl::Status DeleteSessionsOf(UserId user) = 0;
+  // The sessions that expire after `now`; deletes the others.
+  virtual absl::StatusOr<std::vector<StoredSession>> LoadSessions(absl::Time now) = 0;
+
+  // The secret stored under `name`; stores `candidate` first if there is
+  // none, so every caller gets the same value for the life of the database.
+  virtual absl::StatusOr<std::string> GetOrCreateSecret(std::string_view name,
+                                                        std::string_view candidate) = 0;
 };
 
 }  // namespace konfero::store
