@@ -43,7 +43,9 @@ HttpResponse StatusResponse(const absl::Status& status, bool exhausted_is_rate_l
       return exhausted_is_rate_limit ? JsonError(429, "rate_limited", message)
                                      : JsonError(503, "resource_exhausted", message);
     case absl::StatusCode::kUnavailable:
-      return JsonError(503, "unavailable", "the server is busy, try again");
+      // The database is locked by another process or its disk is full: the
+      // message says which (it names no value), and nothing was changed.
+      return JsonError(503, "unavailable", message);
     default:
       return JsonError(500, "internal", "internal server error");
   }

@@ -28,7 +28,8 @@ HttpResponse JsonError(int status, std::string_view code, std::string_view messa
 // 403 forbidden, NotFound 404, AlreadyExists 409 already_exists,
 // FailedPrecondition 409, ResourceExhausted 503 resource_exhausted (or, with
 // `exhausted_is_rate_limit`, 429 rate_limited: a login lockout), Unavailable
-// 503 unavailable, anything else 500 internal (its message is not shown).
+// 503 unavailable (the database is locked or its disk full: the message
+// says which), anything else 500 internal (its message is not shown).
 HttpResponse StatusResponse(const absl::Status& status,
                             bool exhausted_is_rate_limit = false);
 

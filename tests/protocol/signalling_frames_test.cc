@@ -1,9 +1,13 @@
 // The server's frames: the fields docs/protocol.md gives them, and text
-// that is not UTF-8 replaced instead of thrown on.
+// that is not UTF-8 replaced instead of thrown on; the error codes and
+// messages of failed requests.
 #include "protocol/signalling_frames.h"
+
+#include <string>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "protocol/signalling_errors.h"
 
 namespace konfero::protocol {
 namespace {
@@ -116,6 +120,18 @@ TEST(FramesTest, RoomsListForTheLobby) {
                    {{{"id", 12}, {"name", "Vertrieb"}, {"public", true},
                      {"state", "waiting"}, {"guests_waiting", true},
                      {"participants", 2}}}}}));
+}
+
+// A locked database or a full disk is named (the store's message names no
+// value); other server faults keep a generic message.
+TEST(ErrorsTest, AnUnavailableDatabaseSaysWhyAndInternalFaultsDoNot) {
+  ProtocolError locked = ErrorFromStatus(
+      absl::UnavailableError("storage is full (insert chat): database or disk is full"));
+  EXPECT_EQ(locked.code, codes::kUnavailable);
+  EXPECT_EQ(locked.message, "storage is full (insert chat): database or disk is full");
+  ProtocolError internal = ErrorFromStatus(absl::InternalError("disk I/O error at /var/x"));
+  EXPECT_EQ(internal.code, codes::kInternal);
+  EXPECT_EQ(internal.message.find("/var/x"), std::string::npos);
 }
 
 }  // namespace

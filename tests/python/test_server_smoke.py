@@ -54,9 +54,11 @@ class RunningServer:
     """A konfero-server process whose stdout and stderr are collected by
     threads (so the pipes never fill), with the banner parsed."""
 
-    def __init__(self, data_dir, *extra_args, preexec_fn=None):
+    def __init__(self, data_dir, *extra_args, preexec_fn=None, prefix=()):
+        # `prefix`: a command that execs the server (e.g. nsenter into a
+        # mount namespace), so that the server's pid is still the child's.
         self.proc = subprocess.Popen(
-            [str(SERVER), "--listen", "127.0.0.1:0", "--media-address", "127.0.0.1",
+            [*prefix, str(SERVER), "--listen", "127.0.0.1:0", "--media-address", "127.0.0.1",
              "--data-dir", str(data_dir), "--dial-in-number", "+49 30 1234567",
              "--licence-seats", "3", *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn)

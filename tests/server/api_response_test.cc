@@ -53,6 +53,19 @@ TEST(ApiResponseTest, MessagesPassOnExceptForInternalErrors) {
   EXPECT_EQ(nlohmann::json::parse(hidden.body)["error"]["message"], "internal server error");
 }
 
+// A locked database or a full disk (the store's Unavailable) is named, so
+// the client and whoever reads its error know what to fix and that a retry
+// may succeed.
+TEST(ApiResponseTest, AnUnavailableDatabaseSaysWhy) {
+  for (const char* message : {"database is locked (begin write transaction): database is locked",
+                              "storage is full (commit): database or disk is full"}) {
+    HttpResponse r = StatusResponse(absl::UnavailableError(message));
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(CodeOf(r), "unavailable");
+    EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["message"], message);
+  }
+}
+
 TEST(ApiResponseTest, OkIsAnEmptyObject) {
   HttpResponse r = StatusResponse(absl::OkStatus());
   EXPECT_EQ(r.status, 200);

@@ -584,6 +584,18 @@ TEST_F(SqliteStoreTest, SessionsRoundTripAndExpire) {
   EXPECT_THAT(*store_->LoadSessions(now), IsEmpty());
 }
 
+TEST_F(SqliteStoreTest, APasswordChangeEndsThatUsersStoredSessionsInTheSameWrite) {
+  const UserId alice = AddUser("alice");
+  const UserId bob = AddUser("bob");
+  ASSERT_TRUE(store_->InsertSession({"aa11", alice, absl::InfiniteFuture()}).ok());
+  ASSERT_TRUE(store_->InsertSession({"bb22", bob, absl::InfiniteFuture()}).ok());
+  ASSERT_TRUE(store_->UpdatePasswordHash(alice, "$argon2id$new").ok());
+  absl::StatusOr<std::vector<StoredSession>> live = store_->LoadSessions(absl::UnixEpoch());
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ((*live)[0].user, bob);
+}
+
 TEST_F(SqliteStoreTest, ASessionOfAnUnknownUserIsNotFound) {
   absl::Status s = store_->InsertSession({"dd44", UserId{99}, absl::InfiniteFuture()});
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;

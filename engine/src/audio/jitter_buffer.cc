@@ -127,6 +127,7 @@ void JitterBuffer::Insert(const InputPacket& packet) {
 
 void JitterBuffer::UpdateDelayEstimate(int64_t index, int64_t arrival_us) {
   const int64_t transit = arrival_us - index * kFrameUs;
+  newest_arrival_us_ = have_transit_ ? std::max(newest_arrival_us_, arrival_us) : arrival_us;
   if (!have_transit_) {
     have_transit_ = true;
     min_transit_cur_ = min_transit_prev_ = transit;
@@ -148,6 +149,19 @@ void JitterBuffer::UpdateDelayEstimate(int64_t index, int64_t arrival_us) {
                              config_.min_delay_frames,
                              std::min(config_.max_delay_frames,
                                       config_.capacity_frames - 2));
+}
+
+bool JitterBuffer::MayStillCome(int64_t index) const {
+  // Waiting is bounded by the target delay buffered behind the hole...
+  if (highest_index_ - index >= target_delay_) return false;
+  // ...and ends when the frame is later than the measured jitter allows: its
+  // media time plus the smallest transit plus the spread, against the
+  // newest arrival (a lower bound of now). Without that deadline, every hole
+  // that the jitter leaves below the target would stretch the buffer by a
+  // frame more than the jitter needs.
+  const int64_t min_transit = std::min(min_transit_cur_, min_transit_prev_);
+  const int64_t spread = std::max(spread_cur_, spread_prev_);
+  return newest_arrival_us_ < index * kFrameUs + min_transit + spread;
 }
 
 JitterBuffer::Frame JitterBuffer::Take(int64_t index, FrameKind kind) {
@@ -205,14 +219,25 @@ JitterBuffer::Frame JitterBuffer::Pop() {
     int64_t j = next_index_ + 1;
     while (SlotFor(j).index != j) ++j;  // terminates at highest_index_
     const InputPacket& later = SlotFor(j).packet;
-    const int64_t at = next_index_++;
     if (have_played_seq_ &&
         later.sequence == static_cast<uint16_t>(last_played_seq_ + 1)) {
+      ++next_index_;
       in_dtx_ = true;
       ++stats_.dtx;
       return Frame{FrameKind::kDtx, nullptr};
     }
     in_dtx_ = false;
+    if (MayStillCome(next_index_)) {
+      // Under jitter the frame may only be late (packets overtake each
+      // other). Conceal without advancing, as in an underrun, so the buffer
+      // grows to its target and the frame still plays if it comes; giving
+      // it up now would keep the buffer below its target and throw away
+      // every frame later than the earliest ones (counted `late`).
+      ++stats_.concealed;
+      ++stats_.stretched;
+      return Frame{FrameKind::kLoss, nullptr};
+    }
+    const int64_t at = next_index_++;
     if (j == at + 1) {
       ++stats_.fec;
       return Frame{FrameKind::kFec, &later};

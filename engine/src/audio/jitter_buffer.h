@@ -10,6 +10,10 @@
 // sequence numbers do not) are told apart from losses (sequence numbers
 // jump). The target delay adapts to the measured jitter: the spread of
 // (arrival time - media time) over a window of about two to five seconds.
+// A hole is given up as lost once the target delay is buffered behind it or
+// the frame is later than the measured jitter allows; before that it is
+// concealed without advancing, so the buffer grows to what the jitter needs
+// and a frame that is only late still plays.
 // Clock drift shows as a buffer level that drifts away from the target: an
 // excess is removed by dropping frames (quiet ones first), a deficit by
 // concealing a frame without advancing (the buffer stretches by one frame).
@@ -55,7 +59,8 @@ struct JitterStats {
   uint64_t played = 0;       // kNormal frames
   uint64_t fec = 0;          // kFec frames
   uint64_t concealed = 0;    // kLoss frames (PLC)
-  uint64_t stretched = 0;    // kLoss frames that did not advance (underrun)
+  uint64_t stretched = 0;    // kLoss frames that did not advance (underrun,
+                             // or a hole waited for: below the target delay)
   uint64_t dtx = 0;          // kDtx frames
   uint64_t drift_drops = 0;  // frames dropped to shrink an excess delay
 };
@@ -90,6 +95,8 @@ class JitterBuffer {
   Slot& SlotFor(int64_t index);
   void UpdateDelayEstimate(int64_t index, int64_t arrival_us);
   void MaybeDropForDrift();
+  // Whether the missing frame `index` may still arrive in time to play.
+  bool MayStillCome(int64_t index) const;
   Frame Take(int64_t index, FrameKind kind);
 
   JitterConfig config_;
@@ -115,6 +122,7 @@ class JitterBuffer {
   int64_t min_transit_cur_ = 0, min_transit_prev_ = 0;
   int64_t spread_cur_ = 0, spread_prev_ = 0;
   bool have_transit_ = false;
+  int64_t newest_arrival_us_ = 0;
   int target_delay_;
 };
 

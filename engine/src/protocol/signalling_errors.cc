@@ -15,6 +15,9 @@ ProtocolError ErrorFromStatus(const absl::Status& status) {
     case absl::StatusCode::kFailedPrecondition: code = codes::kFailedPrecondition; break;
     case absl::StatusCode::kResourceExhausted: code = codes::kResourceExhausted; break;
     case absl::StatusCode::kUnauthenticated: code = codes::kUnauthenticated; break;
+    // The database is locked by another process or its disk is full (the
+    // message says which and names no value): nothing was changed.
+    case absl::StatusCode::kUnavailable: code = codes::kUnavailable; break;
     default:
       // A database or internal fault: its text helps an operator, not the
       // client, and might say more about the server than it should.

@@ -28,6 +28,7 @@ inline constexpr std::string_view kForbidden = "forbidden";
 inline constexpr std::string_view kFailedPrecondition = "failed_precondition";
 inline constexpr std::string_view kResourceExhausted = "resource_exhausted";
 inline constexpr std::string_view kUnauthenticated = "unauthenticated";
+inline constexpr std::string_view kUnavailable = "unavailable";
 inline constexpr std::string_view kInternal = "internal";
 // Protocol codes.
 inline constexpr std::string_view kUnknownType = "unknown_type";

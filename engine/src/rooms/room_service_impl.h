@@ -149,8 +149,6 @@ class RoomServiceImpl final : public RoomService, public Conference::Listener {
 
   // Helpers shared by the method files.
   absl::StatusOr<const store::StoredUser*> Authenticate(std::string_view session);
-  // Ends every session of `user` (memory and store).
-  absl::Status EndSessionsOf(UserId user);
   // Loads the unexpired sessions and the device-cookie key (Load).
   absl::Status LoadLoginState();
   // The room, if `user` may manage it (a member, or an admin).

@@ -82,11 +82,6 @@ absl::StatusOr<const store::StoredUser*> RoomServiceImpl::Authenticate(
   return &it->second;
 }
 
-absl::Status RoomServiceImpl::EndSessionsOf(UserId user) {
-  absl::erase_if(sessions_, [&](const auto& kv) { return kv.second.user == user; });
-  return store_->DeleteSessionsOf(user);
-}
-
 absl::StatusOr<PendingLogin> RoomServiceImpl::BeginLogin(std::string_view login,
                                                          std::string_view password,
                                                          std::string_view source,

@@ -239,9 +239,11 @@ absl::Status RoomServiceImpl::ChangePassword(std::string_view session,
   const UserId id = (*actor)->id;
   if (absl::Status s = store_->UpdatePasswordHash(id, *hash); !s.ok()) return s;
   users_[id].password_hash = *std::move(hash);
-  // Every session of this user ends: a password change is often a response
-  // to a leaked password.
-  return EndSessionsOf(id);
+  // Every session of this user ends (the store deleted them with the hash,
+  // in one transaction): a password change is often a response to a leaked
+  // password.
+  absl::erase_if(sessions_, [&](const auto& kv) { return kv.second.user == id; });
+  return absl::OkStatus();
 }
 
 absl::StatusOr<UserInfo> RoomServiceImpl::WhoAmI(std::string_view session) {

@@ -61,6 +61,11 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
     case SQLITE_LOCKED:
       return absl::UnavailableError(
           absl::StrCat("database is locked (", AsAbsl(what), "): ", msg));
+    case SQLITE_FULL:
+      // The disk (or the database's max_page_count) is full: the write was
+      // rolled back, and retrying succeeds once space is freed.
+      return absl::UnavailableError(
+          absl::StrCat("storage is full (", AsAbsl(what), "): ", msg));
     case SQLITE_CONSTRAINT:
       switch (rc) {
         case SQLITE_CONSTRAINT_UNIQUE:

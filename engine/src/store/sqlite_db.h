@@ -37,6 +37,7 @@ namespace konfero::store {
 
 // Maps a failed SQLite result code to a Status:
 //   SQLITE_BUSY, SQLITE_LOCKED           -> Unavailable ("database is locked")
+//   SQLITE_FULL (disk or max_page_count) -> Unavailable ("storage is full")
 //   UNIQUE / PRIMARY KEY constraint      -> AlreadyExists
 //   FOREIGN KEY constraint               -> NotFound
 //   anything else                        -> Internal

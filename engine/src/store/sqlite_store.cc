@@ -110,7 +110,8 @@ class SqliteStore final : public Store {
               "update password hash", ToInt(user), password_hash);
       if (!s.ok()) return s;
       if (db_.changes() == 0) return UserNotFound(user);
-      return absl::OkStatus();
+      return Run("DELETE FROM sessions WHERE user_id = ?1", "end the user's sessions",
+                 ToInt(user));
     });
   }
 

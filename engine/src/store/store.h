@@ -94,7 +94,8 @@ class Store {
                                             std::string_view display_name,
                                             std::string_view password_hash,
                                             bool admin) = 0;
-  // NotFound if the user does not exist.
+  // Also deletes the user's sessions, in the same transaction (a password
+  // change ends them). NotFound if the user does not exist.
   virtual absl::Status UpdatePasswordHash(UserId user,
                                           std::string_view password_hash) = 0;
   virtual absl::StatusOr<std::vector<StoredUser>> LoadUsers() = 0;
