@@ -64,4 +64,5 @@ KONFERO_SERVER="$BUILD-asan/examples/server/konfero-server" \
   ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
   PYTHONPATH="$BUILD/bindings/python" bash scripts/netns_run.sh \
   /usr/bin/python3 -m pytest -q tests/python/test_server_smoke.py \
-  tests/python/test_server_limits.py tests/python/test_server_logins.py tests/python/test_e2e_browser.py
+  tests/python/test_server_limits.py tests/python/test_server_logins.py tests/python/test_server_faults.py \
+  tests/python/test_e2e_browser.py
