@@ -3,12 +3,12 @@
 
 #include <arpa/inet.h>
 
-#include <charconv>
 #include <cstdint>
 #include <span>
 #include <utility>
 
 #include "absl/time/time.h"
+#include "server/config_values.h"
 #include "server/text.h"
 
 namespace konfero::server {
@@ -126,15 +126,7 @@ bool IsSipUri(std::string_view s) {
   return !host.empty() && host.front() != ':' && host.front() != ';';
 }
 
-std::optional<int64_t> ParseInt(std::string_view text, int64_t min, int64_t max) {
-  int64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
+using config_internal::ParseInt;
 
 // A CIDR quoted in an error only when it cannot be anything else (a
 // misplaced parameter could carry a password).
