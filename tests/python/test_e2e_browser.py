@@ -57,7 +57,10 @@ def run_script(script, *args, timeout=240):
         if line.startswith("RESULT "):
             result = json.loads(line[len("RESULT "):])
             assert result["ok"], result.get("error", "") + "\n" + proc.stdout[-6000:]
-            print(json.dumps(result["results"], indent=1))  # shown when an assertion fails
+            # Shown when an assertion fails: the pages' console, the results.
+            pages = [line for line in proc.stdout.splitlines() if line.startswith("[")]
+            print("\n".join(pages[-150:]))
+            print(json.dumps(result["results"], indent=1))
             return result["results"]
     pytest.fail("no result from the browser:\n" + proc.stdout[-6000:] + proc.stderr[-2000:])
 

@@ -132,6 +132,7 @@ export class Call {
     this.view.setSelf(this.self);
     this.view.setRoom(this.room.name);
     this.#setState(m.state, m.waiting);
+    this.media.joined(m.participant);
     try {
       if (!this.started) {
         this.started = true;
@@ -147,7 +148,7 @@ export class Call {
         // The resume was refused (grace over, server restarted): a new
         // participant, whom the server knows no transport of.
         this.#clearChat();  // its history comes again
-        await this.media.rebuild();
+        await this.media.joinedAfresh();
       }
     } catch (error) {
       console.warn('konfero: negotiation failed', error);

@@ -31,7 +31,9 @@
 //     onNoAnswer: () => ... });          // an offer went unanswered: the socket is suspect
 //   await media.start(localStream);       // sends the first offer
 //   media.handleAnswer(sdp);              // from the `answer` frame
+//   media.joined(id);                     // every `joined`: whose answers come now
 //   await media.resume();                 // after `joined` with resumed=true
+//   await media.joinedAfresh();           // after `joined` as a new participant
 //   media.setCamera(false);               // track.enabled + `publish` paused
 //
 // Runs on the page's event loop; offers are serialised (one at a time).
@@ -99,6 +101,10 @@ export class MediaSession {
     this.lastRebuild = 0;
     this.watchedTransports = new WeakSet();
     this.closed = false;
+    // The participant the server answers our offers for (the last
+    // `joined`), and the one the current connection's answer was for.
+    this.participant = null;
+    this.answeredFor = null;
     // For the test hook: connections built, ICE restarts begun
     // (restartIce()) and offered (new credentials sent).
     this.counters = { connections: 0, iceRestartsBegun: 0, iceRestarts: 0 };
@@ -134,10 +140,29 @@ export class MediaSession {
     return this.chain;
   }
 
-  // A new peer connection (a fresh join as a new participant, or a DTLS
-  // session the server dropped); the local tracks stay. Queued behind any
-  // offer in flight, so no answer goes astray; with `onlyIf`, only if that
-  // connection is still the current one.
+  // Every `joined`: answers from now on are for participant `id` (frames
+  // arrive in order, so an answer that follows `joined` is for it).
+  joined(id) {
+    this.participant = id;
+  }
+
+  // Joined afresh as a new participant, whom the server knows no transport
+  // of: a new connection, unless the current one was answered for that
+  // participant already (an offer that crossed the join, e.g. one begun
+  // while the socket was down: the server built its transport from it).
+  joinedAfresh() {
+    const run = async () => {
+      if (this.closed) return;
+      if (this.pc && this.pc.currentRemoteDescription && this.answeredFor === this.participant) return;
+      await this.#rebuildNow();
+    };
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  // A new peer connection (a DTLS session the server dropped); the local
+  // tracks stay. Queued behind any offer in flight, so no answer goes
+  // astray; with `onlyIf`, only if that connection is still the current one.
   rebuild(onlyIf = null) {
     const run = async () => {
       if (this.closed || (onlyIf && onlyIf !== this.pc)) return;
@@ -162,7 +187,9 @@ export class MediaSession {
   #build() {
     const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
+    this.answeredFor = null;
     this.counters.connections += 1;
+    console.info(`konfero: media connection ${this.counters.connections}`);
     const streams = this.local ? [this.local] : [];
     const mic = this.local && this.local.getAudioTracks()[0];
     const camera = this.local && this.local.getVideoTracks()[0];
@@ -242,8 +269,10 @@ export class MediaSession {
       this.counters.iceRestarts += 1;
     }
     let sdp;
+    let answeredFor;
     try {
       sdp = await answer;
+      answeredFor = this.participant;  // before the next frame can change it
     } catch (error) {
       // No answer (the socket dropped mid-way): the resume sends a new offer.
       if (pc === this.pc && pc.signalingState === 'have-local-offer') {
@@ -258,6 +287,7 @@ export class MediaSession {
     }
     if (pc !== this.pc) return;
     await pc.setRemoteDescription({ type: 'answer', sdp });
+    if (pc === this.pc) this.answeredFor = answeredFor;
     this.#watchDtls(pc);
   }
 
