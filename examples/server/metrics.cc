@@ -79,6 +79,12 @@ std::string RenderMetrics(const MetricsInput& input) {
   out.Sample("konfero_mixer_tick_seconds_total", e.mixer_tick_seconds);
   out.Family("konfero_mixer_tick_max_seconds", "gauge", "The longest media tick so far.");
   out.Sample("konfero_mixer_tick_max_seconds", e.mixer_tick_max_seconds);
+  out.Family("konfero_mixer_tick_p99_seconds", "gauge",
+             "The 99th percentile of the last 500 media ticks (10 s) of the busiest worker.");
+  out.Sample("konfero_mixer_tick_p99_seconds", e.mixer_tick_p99_seconds);
+  out.Family("konfero_mixer_tick_cpu_p99_seconds", "gauge",
+             "The same in the worker thread's CPU time: the ticks' cost without waits for a core.");
+  out.Sample("konfero_mixer_tick_cpu_p99_seconds", e.mixer_tick_cpu_p99_seconds);
 
   out.Family("konfero_signalling_sessions", "gauge",
              "Signalling WebSockets: open, joined, and participants in their reconnect grace.");

@@ -33,20 +33,22 @@ STARTUP_TIMEOUT = 30.0
 EXIT_TIMEOUT = 10.0
 
 
-def _find_server():
-    explicit = os.environ.get("KONFERO_SERVER")
+def find_built(env_var, relative):
+    """A built binary: $env_var if set (None if it is not a file), else
+    build/<relative>, else that of the newest build-*/ tree, else None."""
+    explicit = os.environ.get(env_var)
     if explicit:
         return pathlib.Path(explicit) if pathlib.Path(explicit).is_file() else None
     candidates = [REPO / "build"] + sorted(
         REPO.glob("build-*"), key=lambda p: p.stat().st_mtime, reverse=True)
     for build in candidates:
-        binary = build / "examples" / "server" / "konfero-server"
+        binary = build / relative
         if binary.is_file() and os.access(binary, os.X_OK):
             return binary
     return None
 
 
-SERVER = _find_server()
+SERVER = find_built("KONFERO_SERVER", "examples/server/konfero-server")
 pytestmark = pytest.mark.skipif(SERVER is None, reason="konfero-server is not built")
 
 

@@ -34,6 +34,8 @@ MetricsInput SampleInput() {
   in.engine.layer_switches = 6;
   in.engine.mixer_ticks = 50;
   in.engine.mixer_tick_seconds = 0.25;
+  in.engine.mixer_tick_p99_seconds = 0.002;
+  in.engine.mixer_tick_cpu_p99_seconds = 0.0015;
   in.signalling.sessions = 9;
   in.signalling.joined = 8;
   in.signalling.in_grace = 1;
@@ -65,6 +67,8 @@ TEST(MetricsTest, RendersEveryDocumentedFamily) {
            "konfero_sfu_layer_switches 6",
            "konfero_mixer_ticks_total 50",
            "konfero_mixer_tick_seconds_total 0.25",
+           "konfero_mixer_tick_p99_seconds 0.002",
+           "konfero_mixer_tick_cpu_p99_seconds 0.0015",
            "konfero_signalling_sessions{state=\"open\"} 9",
            "konfero_signalling_sessions{state=\"joined\"} 8",
            "konfero_signalling_sessions{state=\"in_grace\"} 1",
@@ -107,7 +111,7 @@ TEST(MetricsTest, OutputIsWellFormedExpositionText) {
     const std::string value = l.substr(l.rfind(' ') + 1);
     EXPECT_EQ(value.find_first_not_of("0123456789.-e+"), std::string::npos) << l;
   }
-  EXPECT_EQ(samples, 26 + 9);  // 9 of them phone dial-in
+  EXPECT_EQ(samples, 28 + 9);  // 9 of them phone dial-in
 }
 
 TEST(MetricsTest, SipFamiliesOnlyWhenDialInIsOn) {

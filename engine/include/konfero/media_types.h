@@ -142,6 +142,12 @@ struct EngineTotals {
   uint64_t mixer_ticks = 0;
   double mixer_tick_seconds = 0;
   double mixer_tick_max_seconds = 0;
+  // The 99th percentile of the last 500 ticks (10 s) of the busiest worker;
+  // 0 until a worker has ticked that often. In wall time, and in the worker
+  // thread's CPU time (what a tick costs, without the waits for a core that
+  // other processes on the machine cause).
+  double mixer_tick_p99_seconds = 0;
+  double mixer_tick_cpu_p99_seconds = 0;
 };
 
 }  // namespace konfero

@@ -437,6 +437,8 @@ EngineTotals ControlPlane::GetTotals() const {
   t.mixer_ticks = ticks.ticks;
   t.mixer_tick_seconds = static_cast<double>(ticks.total_ns) * 1e-9;
   t.mixer_tick_max_seconds = static_cast<double>(ticks.max_ns) * 1e-9;
+  t.mixer_tick_p99_seconds = static_cast<double>(ticks.window_p99_ns) * 1e-9;
+  t.mixer_tick_cpu_p99_seconds = static_cast<double>(ticks.window_cpu_p99_ns) * 1e-9;
   return t;
 }
 

@@ -63,6 +63,8 @@ WorkerMedia::TickStats MediaPlane::tick_stats() const {
     total.ticks += t.ticks;
     total.total_ns += t.total_ns;
     total.max_ns = std::max(total.max_ns, t.max_ns);
+    total.window_p99_ns = std::max(total.window_p99_ns, t.window_p99_ns);  // the busiest worker's
+    total.window_cpu_p99_ns = std::max(total.window_cpu_p99_ns, t.window_cpu_p99_ns);
   }
   return total;
 }

@@ -2,7 +2,10 @@
 // worker.
 #include "media/worker_media.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <ctime>
 #include <type_traits>
 #include <utility>
 
@@ -14,6 +17,14 @@ namespace {
 
 constexpr auto kTickPeriod = std::chrono::milliseconds(20);
 constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(10);
+
+// The CPU time this thread has used (one system call; for the tick's own
+// cost, which wall time mixes with the time the thread waited for a core).
+uint64_t ThreadCpuNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 }  // namespace
 
@@ -356,6 +367,7 @@ void WorkerMedia::Tick() {
   audio::EncodedFrame& frame = frame_;
   ++ticks_;
   const auto started = std::chrono::steady_clock::now();
+  const uint64_t cpu_started = ThreadCpuNanos();
   const int64_t now_us = clock_.NowMicros();
   for (auto& [room_id, room] : rooms_) {
     room->mixer->Tick();
@@ -371,16 +383,19 @@ void WorkerMedia::Tick() {
   if (sender_ != nullptr) sender_->Flush();
   CountTick(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                       std::chrono::steady_clock::now() - started)
-                                      .count()));
+                                      .count()),
+            ThreadCpuNanos() - cpu_started);
 }
 
-void WorkerMedia::CountTick(uint64_t ns) {
+void WorkerMedia::CountTick(uint64_t ns, uint64_t cpu_ns) {
   tick_count_.store(tick_count_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   tick_total_ns_.store(tick_total_ns_.load(std::memory_order_relaxed) + ns,
                        std::memory_order_relaxed);
   if (ns > tick_max_ns_.load(std::memory_order_relaxed)) {
     tick_max_ns_.store(ns, std::memory_order_relaxed);
   }
+  tick_window_.Add(ns);
+  tick_cpu_window_.Add(cpu_ns);
 }
 
 // The active speaker: of the mixer's current speakers, the one who started

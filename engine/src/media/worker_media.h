@@ -43,6 +43,7 @@
 #include "media/peer_transport.h"
 #include "media/prompt_source.h"
 #include "media/rtp_leg.h"
+#include "media/tick_window.h"
 #include "media/video_router.h"
 #include "transport/worker.h"
 
@@ -77,16 +78,22 @@ class WorkerMedia final : public transport::DatagramHandler,
   // The leg of a call not yet admitted, or null.
   RtpLeg* FindCallLeg(CallId call) const;
 
-  // Any thread: the ticks so far (count, total and longest duration).
+  // Any thread: the ticks so far (count, total and longest duration), and
+  // the 99th percentile of the last 500 ticks (10 s; 0 until then), in
+  // wall time and in the worker thread's CPU time (the tick's own cost,
+  // without the time the thread waited for a core).
   struct TickStats {
     uint64_t ticks = 0;
     uint64_t total_ns = 0;
     uint64_t max_ns = 0;
+    uint64_t window_p99_ns = 0;
+    uint64_t window_cpu_p99_ns = 0;
   };
   TickStats tick_stats() const {
     return {tick_count_.load(std::memory_order_relaxed),
             tick_total_ns_.load(std::memory_order_relaxed),
-            tick_max_ns_.load(std::memory_order_relaxed)};
+            tick_max_ns_.load(std::memory_order_relaxed), tick_window_.p99_ns(),
+            tick_cpu_window_.p99_ns()};
   }
 
  private:
@@ -169,7 +176,7 @@ class WorkerMedia final : public transport::DatagramHandler,
   void UpdateActiveSpeaker(RoomEntry& room);
   void ScheduleTick();
   void ScheduleHousekeeping();
-  void CountTick(uint64_t ns);
+  void CountTick(uint64_t ns, uint64_t cpu_ns);
 
   const audio::MixerConfig mixer_config_;
   std::shared_ptr<const dtls::DtlsCertificate> certificate_;
@@ -194,6 +201,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   std::atomic<uint64_t> tick_count_{0};
   std::atomic<uint64_t> tick_total_ns_{0};
   std::atomic<uint64_t> tick_max_ns_{0};
+  TickWindow tick_window_;
+  TickWindow tick_cpu_window_;
 };
 
 }  // namespace konfero::media
