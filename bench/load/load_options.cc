@@ -84,11 +84,39 @@ absl::Status SetDriftChecks(std::string_view v, std::vector<std::string>& out) {
   return absl::OkStatus();
 }
 
+// Sets a flag's value: (flag name, value, options).
+using Setter = std::function<absl::Status(std::string_view, std::string_view, LoadOptions&)>;
+
+Setter Int(int min, int max, int LoadOptions::*field) {
+  return [=](std::string_view flag, std::string_view v, LoadOptions& o) {
+    return SetInt(flag, v, min, max, o.*field);
+  };
+}
+
+Setter Double(double min, double max, double LoadOptions::*field) {
+  return [=](std::string_view flag, std::string_view v, LoadOptions& o) {
+    return SetDouble(flag, v, min, max, o.*field);
+  };
+}
+
+Setter Duration(absl::Duration max, absl::Duration LoadOptions::*field) {
+  return [=](std::string_view flag, std::string_view v, LoadOptions& o) {
+    return SetDuration(flag, v, max, o.*field);
+  };
+}
+
+Setter String(std::string LoadOptions::*field) {
+  return [=](std::string_view, std::string_view v, LoadOptions& o) {
+    o.*field = std::string(v);
+    return absl::OkStatus();
+  };
+}
+
 struct Flag {
   std::string_view name;
   std::string_view value;  // what the value is, for the usage text
   std::string_view help;
-  std::function<absl::Status(std::string_view, LoadOptions&)> set;
+  Setter set;
 };
 
 const std::vector<Flag>& Flags() {
@@ -96,116 +124,85 @@ const std::vector<Flag>& Flags() {
       {"server-url", "URL",
        "the server, http://HOST:PORT with a loopback HOST (127.0.0.0/8, [::1], localhost); "
        "default http://127.0.0.1:8080",
-       [](std::string_view v, LoadOptions& o) {
+       [](std::string_view, std::string_view v, LoadOptions& o) {
          o.server_url = std::string(v);
          return ParseServerUrl(v, o.server_host, o.server_port);
        }},
       {"rooms", "N", "rooms to create (public, one moderator user each); default 4",
-       [](std::string_view v, LoadOptions& o) { return SetInt("rooms", v, 1, 500, o.rooms); }},
+       Int(1, 500, &LoadOptions::rooms)},
       {"participants-per-room", "N",
        "participants in each room, its moderator included; default 10",
-       [](std::string_view v, LoadOptions& o) {
-         return SetInt("participants-per-room", v, 1, 500, o.participants_per_room);
-       }},
+       Int(1, 500, &LoadOptions::participants_per_room)},
       {"talkers", "SHARE",
        "share 0..1 of each room that talks (a tone, 2.5 s on, 1.5 s off); the moderator talks "
        "first; the rest send Opus silence with level 127; default 0.2",
-       [](std::string_view v, LoadOptions& o) { return SetDouble("talkers", v, 0, 1, o.talkers); }},
+       Double(0, 1, &LoadOptions::talkers)},
       {"video-kbps", "KBPS",
        "each participant also publishes a dummy VP8 camera at this bitrate and receives "
        "--video-tiles tiles; 0 (default): audio only",
-       [](std::string_view v, LoadOptions& o) {
-         return SetInt("video-kbps", v, 0, 5000, o.video_kbps);
-       }},
+       Int(0, 5000, &LoadOptions::video_kbps)},
       {"video-tiles", "N", "receive-only video sections per participant with video; default 2",
-       [](std::string_view v, LoadOptions& o) {
-         return SetInt("video-tiles", v, 0, 16, o.video_tiles);
-       }},
+       Int(0, 16, &LoadOptions::video_tiles)},
       {"duration", "TIME",
        "how long the load runs once started (then everyone leaves and the run ends); "
        "seconds or 90s, 5m, 1h; default 60s",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDuration("duration", v, absl::Hours(24), o.duration);
-       }},
+       Duration(absl::Hours(24), &LoadOptions::duration)},
       {"churn-interval", "TIME",
        "one guest leaves every TIME (a random one, round the rooms) and rejoins "
        "--rejoin-delay later with a new socket and peer; 0: no churn; default 5s",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDuration("churn-interval", v, absl::Hours(1), o.churn_interval);
-       }},
+       Duration(absl::Hours(1), &LoadOptions::churn_interval)},
       {"rejoin-delay", "TIME", "pause between a churned guest's leave and its rejoin; default 2s",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDuration("rejoin-delay", v, absl::Minutes(10), o.rejoin_delay);
-       }},
+       Duration(absl::Minutes(10), &LoadOptions::rejoin_delay)},
       {"chat-interval", "TIME",
        "every participant posts a chat message every TIME (+-20 %); each must reach everyone "
        "in the room; 0: no chat; default 5s",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDuration("chat-interval", v, absl::Hours(1), o.chat_interval);
-       }},
+       Duration(absl::Hours(1), &LoadOptions::chat_interval)},
       {"join-rate", "PER_SECOND", "initial joins started per second; default 20",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDouble("join-rate", v, 0.1, 1000, o.join_rate);
-       }},
+       Double(0.1, 1000, &LoadOptions::join_rate)},
       {"server-pid", "PID",
        "the server's process id: its CPU time, RSS and open descriptors are sampled from "
        "/proc; 0 (default): not sampled",
-       [](std::string_view v, LoadOptions& o) {
-         return SetInt("server-pid", v, 0, 1 << 30, o.server_pid);
-       }},
+       Int(0, 1 << 30, &LoadOptions::server_pid)},
       {"sample-interval", "TIME", "how often the server is sampled (/proc, /metrics); default 5s",
-       [](std::string_view v, LoadOptions& o) {
-         absl::Status s = SetDuration("sample-interval", v, absl::Minutes(10), o.sample_interval);
+       [](std::string_view flag, std::string_view v, LoadOptions& o) {
+         absl::Status s = SetDuration(flag, v, absl::Minutes(10), o.sample_interval);
          if (s.ok() && o.sample_interval < absl::Milliseconds(500)) {
-           return Invalid("sample-interval", "at least 500ms");
+           return Invalid(flag, "at least 500ms");
          }
          return s;
        }},
       {"admin-login", "LOGIN", "the admin who creates the load's users and rooms; default admin",
-       [](std::string_view v, LoadOptions& o) {
-         o.admin_login = std::string(v);
-         return absl::OkStatus();
-       }},
+       String(&LoadOptions::admin_login)},
       {"admin-password", "PASSWORD",
        "that admin's password (visible in ps: prefer --admin-password-file)",
-       [](std::string_view v, LoadOptions& o) {
-         o.admin_password = std::string(v);
-         return absl::OkStatus();
-       }},
+       String(&LoadOptions::admin_password)},
       {"admin-password-file", "FILE", "reads the admin's password from the file's first line",
-       [](std::string_view v, LoadOptions& o) { return SetPasswordFile(v, o.admin_password); }},
-      {"json-out", "FILE", "writes the machine-readable summary (JSON) there",
-       [](std::string_view v, LoadOptions& o) {
-         o.json_out = std::string(v);
-         return absl::OkStatus();
+       [](std::string_view, std::string_view v, LoadOptions& o) {
+         return SetPasswordFile(v, o.admin_password);
        }},
+      {"json-out", "FILE", "writes the machine-readable summary (JSON) there",
+       String(&LoadOptions::json_out)},
       {"max-drift", "SHARE",
        "largest rise allowed from the first to the last window (median of the samples in "
        "each) of the quantities of --drift-checks; default 0.05",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDouble("max-drift", v, 0, 100, o.max_drift);
-       }},
+       Double(0, 100, &LoadOptions::max_drift)},
       {"drift-checks", "LIST",
        "which drifts fail the run: a comma list of rss (server RSS), fds (its open "
        "descriptors), tick_cpu_p99 (the media tick's p99 in CPU time), tick_p99 (the same in "
        "wall time, which other load on the machine inflates), cpu (server CPU), or none; all "
        "are reported either way; default rss,fds,tick_cpu_p99",
-       [](std::string_view v, LoadOptions& o) { return SetDriftChecks(v, o.drift_checks); }},
+       [](std::string_view, std::string_view v, LoadOptions& o) {
+         return SetDriftChecks(v, o.drift_checks);
+       }},
       {"drift-window", "TIME",
        "length of the first and the last window; 0 (default): 10 minutes for a steady phase of "
        "40 minutes or more, else a tenth of it",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDuration("drift-window", v, absl::Hours(12), o.drift_window);
-       }},
+       Duration(absl::Hours(12), &LoadOptions::drift_window)},
       {"max-loss", "SHARE", "largest share of media packets lost on the way back; default 0.02",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDouble("max-loss", v, 0, 1, o.max_loss);
-       }},
+       Double(0, 1, &LoadOptions::max_loss)},
       {"min-energy-share", "SHARE",
        "smallest share of talk spurts in which a listener must hear the mix; default 0.9",
-       [](std::string_view v, LoadOptions& o) {
-         return SetDouble("min-energy-share", v, 0, 1, o.min_energy_share);
-       }},
+       Double(0, 1, &LoadOptions::min_energy_share)},
   };
   return flags;
 }
@@ -288,7 +285,7 @@ absl::StatusOr<LoadOptions> ParseLoadOptions(std::span<const std::string_view> a
       if (i + 1 >= args.size()) return Invalid(arg, "needs a value");
       value = args[++i];
     }
-    if (absl::Status s = flag->set(value, options); !s.ok()) return s;
+    if (absl::Status s = flag->set(flag->name, value, options); !s.ok()) return s;
   }
   if (options.admin_password.empty()) {
     return absl::InvalidArgumentError(
