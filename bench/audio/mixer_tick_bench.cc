@@ -204,15 +204,23 @@ void BM_Tick(benchmark::State& state) {
 }
 
 // Decode all N, mix-minus in O(N) with SIMD, encode N separate mixes: what
-// a classic conference bridge does per tick.
+// a classic conference bridge does per tick. Like with like: its encoders
+// have the settings the mixer under test starts with (MixerImpl::Init: the
+// same bitrate and complexity, and no in-band FEC while no receiver reports
+// loss, as none does in BM_Tick).
 void BM_TickNaive(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const Voices& v = SharedVoices();
+  const MixerConfig config;
+  const OpusSettings like_the_mixer{.bitrate = config.opus_bitrate,
+                                    .complexity = config.opus_complexity,
+                                    .inband_fec = false,
+                                    .expected_loss_percent = 0};
   std::vector<std::unique_ptr<OpusFrameDecoder>> dec;
   std::vector<std::unique_ptr<OpusFrameEncoder>> enc;
   for (int i = 0; i < n; ++i) {
     dec.push_back(*OpusFrameDecoder::Create());
-    enc.push_back(*OpusFrameEncoder::Create({}));
+    enc.push_back(*OpusFrameEncoder::Create(like_the_mixer));
   }
   std::vector<std::vector<int16_t>> pcm(static_cast<size_t>(n), std::vector<int16_t>(kFrameSamples));
   std::vector<const int16_t*> ptrs;
