@@ -194,8 +194,22 @@ def test_dropped_guest_resumes_within_grace_and_leaves_after_it(hosted):
     assert [p["id"] for p in mod.last("participants")["participants"]] == [mod.participant]
 
 
+def _ticks_stand_still(engine, within=5.0):
+    """Whether the workers' tick count stays put for 0.3 s (15 ticks of a
+    running worker) at some point within `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        before = engine.totals().mixer_ticks
+        time.sleep(0.3)
+        if engine.totals().mixer_ticks == before:
+            return True
+    return False
+
+
 def test_offer_is_answered_and_counted_in_the_engine_totals(hosted):
     assert hosted.engine.totals().peers == 0
+    # An idle engine does not tick (no timer wake-ups without a leg).
+    assert _ticks_stand_still(hosted.engine)
     mod = hosted.moderator()
     mod.send("offer", sdp=OFFER)
     assert mod.last("answer")["sdp"].startswith("v=0")
@@ -204,7 +218,7 @@ def test_offer_is_answered_and_counted_in_the_engine_totals(hosted):
     assert totals.peers == 1
     assert totals.bytes_in >= 0 and totals.rtp_packets_out >= 0
     assert "peers=1" in repr(totals)
-    # The workers tick every 20 ms whether or not a room mixes.
+    # The workers tick every 20 ms while they have a leg (this peer).
     deadline = time.monotonic() + 5
     while hosted.engine.totals().mixer_ticks < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -213,6 +227,8 @@ def test_offer_is_answered_and_counted_in_the_engine_totals(hosted):
     assert 0 < ticks.mixer_tick_seconds and 0 < ticks.mixer_tick_max_seconds <= ticks.mixer_tick_seconds
     mod.send("leave")
     assert hosted.engine.totals().peers == 0
+    # Idle again: the ticks stop.
+    assert _ticks_stand_still(hosted.engine)
 
 
 def test_room_stats_follow_the_conference(hosted):

@@ -45,9 +45,7 @@ void WorkerMedia::Attach(transport::Worker& worker) {
     KONFERO_DCHECK_RUN_ON(&worker_thread_);
     tick_timer_ = std::make_unique<boost::asio::steady_timer>(worker_->io());
     housekeeping_timer_ = std::make_unique<boost::asio::steady_timer>(worker_->io());
-    next_tick_ = std::chrono::steady_clock::now() + kTickPeriod;
-    ScheduleTick();
-    ScheduleHousekeeping();
+    StartTimersIfBusy();
   });
 }
 
@@ -71,6 +69,7 @@ void WorkerMedia::Apply(MediaCommand command) {
   KONFERO_DCHECK_RUN_ON(&worker_thread_);
   if (shut_down_) return;
   std::visit([this](auto& c) { Handle(c); }, command);
+  StartTimersIfBusy();
 }
 
 // ---- Legs ------------------------------------------------------------------------------
@@ -350,11 +349,30 @@ void WorkerMedia::OnControlMessage(PeerTransport& peer, std::string_view text) {
 
 // ---- Timers ----------------------------------------------------------------------------
 
+// Legs and calls arrive only through Apply, so that is where the timers
+// start; each stops itself after a run that found the worker idle.
+void WorkerMedia::StartTimersIfBusy() {
+  if (tick_timer_ == nullptr || shut_down_ || !Busy()) return;
+  if (!tick_running_) {
+    tick_running_ = true;
+    next_tick_ = std::chrono::steady_clock::now() + kTickPeriod;
+    ScheduleTick();
+  }
+  if (!housekeeping_running_) {
+    housekeeping_running_ = true;
+    ScheduleHousekeeping();
+  }
+}
+
 void WorkerMedia::ScheduleTick() {
   tick_timer_->expires_at(next_tick_);
   tick_timer_->async_wait([this](const boost::system::error_code& error) {
     if (error || shut_down_) return;
     Tick();
+    if (!Busy()) {
+      tick_running_ = false;
+      return;
+    }
     next_tick_ += kTickPeriod;
     const auto now = std::chrono::steady_clock::now();
     if (next_tick_ < now - 10 * kTickPeriod) next_tick_ = now;  // fell far behind
@@ -425,6 +443,10 @@ void WorkerMedia::ScheduleHousekeeping() {
   housekeeping_timer_->async_wait([this](const boost::system::error_code& error) {
     if (error || shut_down_) return;
     Housekeeping();
+    if (!Busy()) {
+      housekeeping_running_ = false;
+      return;
+    }
     ScheduleHousekeeping();
   });
 }

@@ -11,7 +11,8 @@
 // RFC 7983 demultiplexing (STUN by the ICE username, DTLS and SRTP by the
 // remote address) to a PeerTransport. Every 20 ms it ticks each room's
 // mixer and hands each leg its frame; every 10 ms it runs the legs' and the
-// SFU's timers.
+// SFU's timers. Both timers run only while the worker has a leg or a call:
+// an idle worker does not wake up (the next leg or call starts them).
 //
 // Time: one injected monotonic clock (konfero/clock.h) for every protocol
 // timer; the Asio timers only decide when to look at it.
@@ -58,7 +59,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   ~WorkerMedia() override;
 
   // Once, before the worker posts anything here: sends through `worker`
-  // and starts the 20 ms tick and the 10 ms housekeeping on its loop.
+  // and runs the 20 ms tick and the 10 ms housekeeping on its loop (while
+  // there is a leg or a call).
   void Attach(transport::Worker& worker);
   // Tests: sends through `sender`; no timers (call Tick and Housekeeping).
   void AttachSender(transport::DatagramSender& sender) { sender_ = &sender; }
@@ -174,6 +176,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   void OnControlChannelOpen(PeerTransport& peer) override;
 
   void UpdateActiveSpeaker(RoomEntry& room);
+  bool Busy() const { return !legs_.empty() || !calls_.empty(); }
+  void StartTimersIfBusy();
   void ScheduleTick();
   void ScheduleHousekeeping();
   void CountTick(uint64_t ns, uint64_t cpu_ns);
@@ -187,6 +191,8 @@ class WorkerMedia final : public transport::DatagramHandler,
   std::unique_ptr<boost::asio::steady_timer> tick_timer_;
   std::unique_ptr<boost::asio::steady_timer> housekeeping_timer_;
   std::chrono::steady_clock::time_point next_tick_;
+  bool tick_running_ = false;  // a wait is pending on tick_timer_
+  bool housekeeping_running_ = false;
   bool shut_down_ = false;
   SequenceChecker worker_thread_{SequenceChecker::kDetached};
 
