@@ -337,7 +337,10 @@ std::vector<std::vector<uint8_t>> DtlsTransport::TakeOutgoing() {
 }
 
 std::optional<absl::Time> DtlsTransport::NextTimeout(absl::Time now) const {
-  if (state_ != DtlsState::kConnecting && state_ != DtlsState::kConnected) return std::nullopt;
+  // Only the handshake retransmits on a timer. After it, the side that sent
+  // the last flight answers a retransmission of the peer's (a read, not a
+  // timer), and renegotiation is off: nothing to ask OpenSSL every 10 ms.
+  if (state_ != DtlsState::kConnecting) return std::nullopt;
   timeval left{};
   if (DTLSv1_get_timeout(ssl_.get(), &left) != 1) return std::nullopt;
   return now + absl::Seconds(left.tv_sec) + absl::Microseconds(left.tv_usec);
@@ -345,9 +348,7 @@ std::optional<absl::Time> DtlsTransport::NextTimeout(absl::Time now) const {
 
 absl::Status DtlsTransport::HandleTimeout(absl::Time /*now*/) {
   if (state_ == DtlsState::kFailed) return failure_;
-  if (state_ != DtlsState::kConnecting && state_ != DtlsState::kConnected) {
-    return absl::OkStatus();
-  }
+  if (state_ != DtlsState::kConnecting) return absl::OkStatus();
   ERR_clear_error();
   if (DTLSv1_handle_timeout(ssl_.get()) < 0) {
     ERR_clear_error();

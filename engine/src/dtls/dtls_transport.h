@@ -127,7 +127,8 @@ class DtlsTransport {
   // at most config.mtu bytes.
   std::vector<std::vector<uint8_t>> TakeOutgoing();
 
-  // When HandleTimeout() is next due: while a flight waits for its answer.
+  // When HandleTimeout() is next due: while a handshake flight waits for
+  // its answer (never once connected).
   std::optional<absl::Time> NextTimeout(absl::Time now) const;
   // Retransmits the last flight if its timer expired. An error (and
   // kFailed) once OpenSSL gives up.
