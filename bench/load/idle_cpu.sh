@@ -12,6 +12,7 @@
 # (BUILD defaults to build/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/load/server_banner.sh
 SERVER=${KONFERO_SERVER:-${BUILD:-$PWD/build}/examples/server/konfero-server}
 SECONDS_TO_MEASURE=60
 while [ $# -gt 0 ]; do
@@ -29,11 +30,7 @@ DIR=$(mktemp -d)
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
-for _ in $(seq 150); do
-  grep -q "demo room URL" "$DIR/out" 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { echo "idle_cpu.sh: the server did not start" >&2; cat "$DIR/log" >&2; exit 2; }
-  sleep 0.2
-done
+wait_for_banner idle_cpu.sh "$PID" "$DIR/out" "$DIR/log"
 sleep 5  # start-up work (the demo room, the first purge) is not idling
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }

@@ -14,6 +14,7 @@
 # leaves loopback; everything binds 127.0.0.1 anyway.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/load/server_banner.sh
 ROOT=$PWD
 BUILD=${BUILD:-$ROOT/build}
 SERVER=${KONFERO_SERVER:-$BUILD/examples/server/konfero-server}
@@ -52,11 +53,7 @@ stop_server() {
 }
 trap stop_server EXIT
 
-for _ in $(seq 150); do
-  grep -q "demo room URL" "$OUT/server.out" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "soak.sh: the server did not start:" >&2; cat "$OUT/server.log" >&2; exit 2; }
-  sleep 0.2
-done
+wait_for_banner soak.sh "$SERVER_PID" "$OUT/server.out" "$OUT/server.log"
 ORIGIN=$(sed -n 's|.*moderator URL: *\(http://[^/]*\)/.*|\1|p' "$OUT/server.out")
 PASSWORD=$(sed -n 's|.*admin password: *\([^ ]*\).*|\1|p' "$OUT/server.out")
 [ -n "$ORIGIN" ] && [ -n "$PASSWORD" ] || { echo "soak.sh: no origin or password in the banner" >&2; exit 2; }
